@@ -1,0 +1,111 @@
+# vulnd — build, test, run.  `make help` lists the targets.
+CC      ?= cc
+PORT    ?= 8080
+DB      ?= ./vulnd.db
+SHARED  ?= $(abspath ../shared)
+MODE    ?= release
+
+PKGS    := sqlite3 jansson yaml-0.1 yajl libarchive libmicrohttpd
+# Debian packages the build and the tests need (checked by `make deps`).
+DEBS    := build-essential pkg-config clang libsqlite3-dev libjansson-dev libyaml-dev \
+           libyajl-dev libarchive-dev libmicrohttpd-dev cppcheck curl python3
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+CFLAGS_release := -O2 -g
+CFLAGS_asan    := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS_$(MODE)) -Iinclude $(PKG_CFLAGS)
+LDFLAGS += $(if $(filter asan,$(MODE)),-fsanitize=address,undefined)
+LDLIBS  += $(PKG_LIBS) -lm -lpthread
+
+B       := build/$(MODE)
+SRC     := $(shell find src -name '*.c' ! -path src/main.c | sort)
+OBJ     := $(SRC:%.c=$(B)/%.o)
+LIB     := $(B)/libvulnd.a
+TEST_SRC := $(shell find tests -name 't_*.c' | sort)
+TEST_BIN := $(TEST_SRC:%.c=$(B)/%)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/replay/%)
+WEB_SRC := $(wildcard web/*)
+
+.PHONY: all deps run test asan lint fuzz clean help check-shared bench man
+all: vulnd
+
+help:
+	@echo "make            build ./vulnd"
+	@echo "make deps       install the Debian packages the build and tests need"
+	@echo "make run        deps + build + db init + import ../shared/data + serve on 127.0.0.1:\$$PORT ($(PORT))"
+	@echo "make test       deps + build + the whole suite (ends with 'N passed, N failed')"
+	@echo "make asan       the suite under AddressSanitizer + UndefinedBehaviorSanitizer"
+	@echo "make lint       banned functions + cppcheck on src/"
+	@echo "make fuzz       libFuzzer targets, time-boxed (FUZZ_SECONDS=60 each)"
+	@echo "make bench      import benchmark on ../shared/data"
+
+deps:
+	@sh scripts/deps.sh $(DEBS)
+
+vulnd: $(B)/vulnd
+	@cp $< $@
+
+$(B)/vulnd: src/main.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ src/main.c $(LIB) $(LDFLAGS) $(LDLIBS)
+
+$(LIB): $(OBJ)
+	@rm -f $@
+	ar rcs $@ $(OBJ)
+
+$(B)/%.o: %.c $(shell find include -name '*.h') $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# Test binaries: tests/**/t_*.c, each its own program linked with the library.
+$(B)/tests/%: tests/%.c tests/harness.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+
+# Fuzz targets built with a replay driver (no libFuzzer needed) for `make test`.
+$(B)/replay/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< tests/fuzz/replay_main.c $(LIB) $(LDFLAGS) $(LDLIBS)
+
+build-tests: $(B)/vulnd $(TEST_BIN) $(FUZZ_REPLAY)
+
+test: deps
+	@$(MAKE) --no-print-directory build-tests
+	@VULND=$(abspath $(B)/vulnd) BUILD=$(B) SHARED=$(SHARED) sh tests/run.sh
+
+asan: deps
+	@$(MAKE) --no-print-directory MODE=asan build-tests
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  VULND=$(abspath build/asan/vulnd) BUILD=build/asan SHARED=$(SHARED) sh tests/run.sh
+
+lint:
+	@sh scripts/lint.sh
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	@sh scripts/fuzz.sh $(FUZZ_SECONDS)
+
+run: deps vulnd
+	./vulnd --db $(DB) db init
+	@if [ -d "$(SHARED)/data" ]; then \
+	  for d in cve5 osv; do [ -d "$(SHARED)/data/$$d" ] && ./vulnd --db $(DB) import auto "$(SHARED)/data/$$d"; done; true; \
+	else echo "note: $(SHARED)/data not found; skipping the sample import"; fi
+	./vulnd --db $(DB) serve --listen 127.0.0.1:$(PORT)
+
+bench: vulnd
+	@sh bench/import.sh
+
+man: vulnd
+	./vulnd help --man > docs/man/vulnd.1
+
+clean:
+	rm -rf build vulnd
+
+# Both compilers must build the tree warning-free.
+compilers:
+	@$(MAKE) --no-print-directory CC=gcc B=build/gcc build/gcc/libvulnd.a build/gcc/vulnd
+	@$(MAKE) --no-print-directory CC=clang B=build/clang build/clang/libvulnd.a build/clang/vulnd

@@ -1,0 +1,71 @@
+/* vulnd/formats.h — readers for external formats.
+ *
+ * Reading is split in two so that memory stays bounded whatever the input:
+ *  1. vd_input_walk() turns a path (file, directory tree, .zip/.tar.gz/.tgz
+ *     bundle, or "-" for stdin) into a stream of *documents*: each file or
+ *     archive entry, cut by vd_doc_split() into one JSON value per record
+ *     (a top-level array yields one value per element; a YAML stream one per
+ *     document).  No value may exceed VD_DOC_MAX bytes of input or
+ *     VD_DOC_DEPTH levels of nesting; such values are reported and skipped.
+ *  2. a per-format converter turns one JSON value into a vd_record.
+ * Readers never touch the store: records go to a callback.
+ */
+#ifndef VULND_FORMATS_H
+#define VULND_FORMATS_H
+#include <stdint.h>
+#include <stddef.h>
+#include "vulnd/record.h"
+
+struct json_t;
+
+#define VD_DOC_MAX   (32u << 20)   /* bytes of input for one record */
+#define VD_DOC_DEPTH 64            /* nesting depth */
+
+typedef enum {
+	VD_FMT_AUTO = 0, VD_FMT_CVE5, VD_FMT_OSV,
+	VD_FMT_NVD2, VD_FMT_CNNVD, VD_FMT_CNVD, VD_FMT_CSAF,   /* later issues */
+	VD_FMT_UNKNOWN
+} vd_format;
+const char *vd_format_name(vd_format f);            /* "cve5", "osv", ... */
+int vd_format_parse(const char *s, vd_format *out); /* VD_EINVAL lists the names */
+/* Recognise a record's format by content (not file name); VD_FMT_UNKNOWN if none. */
+vd_format vd_format_detect(struct json_t *doc);
+
+/* One value handed to a document callback.  `where` names it for messages:
+ * "path/file.json", "bundle.zip:cves/x.json", "page.json[12]" (element 12),
+ * "file.yaml#2" (YAML document 2).  doc is borrowed: valid during the call. */
+typedef struct {
+	const char *where;
+	struct json_t *doc;
+} vd_doc;
+
+typedef struct vd_input_sink {
+	/* A parsed value; return VD_OK to go on, anything else stops the walk. */
+	int  (*doc)(void *ctx, const vd_doc *d);
+	/* A value or file that could not be read: where + reason (already
+	 * includes line/column or byte offset when known). Reading goes on. */
+	void (*bad)(void *ctx, const char *where, const char *reason);
+	/* Progress: input bytes consumed so far, and the total when known (0 if not). */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total);
+	void *ctx;
+} vd_input_sink;
+
+/* Walk path and feed every value to the sink.  Files are read as JSON unless
+ * their content starts like YAML (or name ends .yaml/.yml).  Returns VD_OK
+ * when the walk finished (even with bad values), VD_EIO if path can't be
+ * opened, or what the doc callback returned. */
+int vd_input_walk(const char *path, const vd_input_sink *sink);
+
+/* Parse one in-memory buffer (JSON or YAML) into values for the sink; name
+ * is used in messages. Same limits as above. */
+int vd_doc_split(const char *name, const char *buf, size_t len, const vd_input_sink *sink);
+
+/* ---- converters: one JSON value → one record (*out owned by the caller) ---- */
+/* VD_EINVAL with a reason naming the field when the value isn't a usable record. */
+int vd_cve5_to_record(struct json_t *doc, vd_record **out);
+int vd_osv_to_record(struct json_t *doc, vd_record **out);
+
+/* Convert with the format's converter (detects when fmt is AUTO). */
+int vd_format_to_record(vd_format fmt, struct json_t *doc, vd_record **out, vd_format *detected);
+
+#endif
