@@ -17,7 +17,8 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parame
 CFLAGS_release := -O2 -g
 CFLAGS_asan    := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS_$(MODE)) -Iinclude $(PKG_CFLAGS)
-LDFLAGS += $(if $(filter asan,$(MODE)),-fsanitize=address,undefined)
+SAN     := -fsanitize=address,undefined
+LDFLAGS += $(if $(filter asan,$(MODE)),$(SAN))
 LDLIBS  += $(PKG_LIBS) -lm -lpthread
 
 B       := build/$(MODE)
@@ -51,25 +52,29 @@ vulnd: $(B)/vulnd
 
 $(B)/vulnd: src/main.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ src/main.c $(LIB) $(LDFLAGS) $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ src/main.c $(LIB) $(LDFLAGS) $(LDLIBS)
 
 $(LIB): $(OBJ)
 	@rm -f $@
-	ar rcs $@ $(OBJ)
+	@ar rcs $@ $(OBJ)
 
 $(B)/%.o: %.c $(shell find include -name '*.h') $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 # Test binaries: tests/**/t_*.c, each its own program linked with the library.
 $(B)/tests/%: tests/%.c tests/harness.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+	@echo "  TEST    $<"
+	@$(CC) $(CFLAGS) -Itests -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
 
 # Fuzz targets built with a replay driver (no libFuzzer needed) for `make test`.
 $(B)/replay/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< tests/fuzz/replay_main.c $(LIB) $(LDFLAGS) $(LDLIBS)
+	@echo "  FUZZ    $<"
+	@$(CC) $(CFLAGS) -o $@ $< tests/fuzz/replay_main.c $(LIB) $(LDFLAGS) $(LDLIBS)
 
 build-tests: $(B)/vulnd $(TEST_BIN) $(FUZZ_REPLAY)
 

@@ -60,6 +60,16 @@ int vd_input_walk(const char *path, const vd_input_sink *sink);
  * is used in messages. Same limits as above. */
 int vd_doc_split(const char *name, const char *buf, size_t len, const vd_input_sink *sink);
 
+/* Push-style JSON splitter for streams: feed chunks as they arrive; values
+ * go to the sink as they complete; parse errors are reported through
+ * sink->bad with line and column, after which the rest is ignored.
+ * vd_jsplit_end() finishes (reporting truncation) and frees. name is
+ * borrowed and must outlive the splitter. */
+typedef struct vd_jsplit vd_jsplit;
+vd_jsplit *vd_jsplit_new(const char *name, const vd_input_sink *sink);  /* NULL on ENOMEM */
+int vd_jsplit_feed(vd_jsplit *j, const char *buf, size_t len);  /* sink's stop code or VD_OK */
+int vd_jsplit_end(vd_jsplit *j);
+
 /* ---- converters: one JSON value → one record (*out owned by the caller) ---- */
 /* VD_EINVAL with a reason naming the field when the value isn't a usable record. */
 int vd_cve5_to_record(struct json_t *doc, vd_record **out);

@@ -1,0 +1,1111 @@
+/* src/store/sqlite.c — the SQLite backend of the store interface (vulnd/store.h).
+ *
+ * Connection: WAL journal (file databases), foreign_keys=ON, busy_timeout
+ * 5 s, synchronous=NORMAL.  The schema lives in schema_sqlite.h as forward-
+ * only migrations; its version is PRAGMA user_version.
+ *
+ * Tables (schema version 2):
+ *   records(id PK, state, published, modified, title_en, title_zh, grade,
+ *           doc, hash)
+ *       One row per merged record.  doc is the canonical JSON from
+ *       vd_record_to_json and is the truth; the other columns are copies of
+ *       its fields for filtering and ordering.  state is the state name
+ *       ("published", ...).  hash is FNV-1a 64 of doc in 16 hex digits: a
+ *       change detector (and ETag material), not a cryptographic digest.
+ *   aliases(alias COLLATE NOCASE, record_id → records ON DELETE CASCADE,
+ *           source, PRIMARY KEY(alias, record_id))
+ *       Every id a record is known by, including its own id (source NULL),
+ *       so resolve() is one index lookup.  Several records may carry the
+ *       same alias (a GHSA and a PYSEC advisory both naming one CVE):
+ *       each keeps its own row and none fails.  resolve() picks, in order:
+ *       an exact-case match, a record whose own id it is, then the oldest
+ *       row — so an alias that already pointed to a record keeps pointing
+ *       there, and when that record drops the alias or is deleted the alias
+ *       falls to the next record that still carries it.
+ *   record_cwes(record_id → records ON DELETE CASCADE, cwe) PK(record_id, cwe)
+ *   affected(record_id → records ON DELETE CASCADE, idx, vendor, product,
+ *            ecosystem, package, purl) PK(record_id, idx)
+ *       One row per affected entry of the doc (idx = its position), indexed
+ *       by (vendor, product) case-insensitively, (ecosystem, package), purl.
+ *   sources(source, source_id, record_id, hash, doc) PK(source, source_id)
+ *       Each source document as imported.  No foreign key: a source doc may
+ *       be stored before the record it feeds, and deleting a record keeps
+ *       the import history.
+ *
+ * record_put rebuilds the index rows of the record in the same transaction
+ * (its own BEGIN IMMEDIATE outside a transaction, a SAVEPOINT inside one),
+ * and does nothing when the stored doc is byte-identical.
+ *
+ * Statements: each is prepared once, on first use, and cached on the handle
+ * (stmt_sql[] below); after use it is reset and its bindings cleared.  Data
+ * only ever travels as bound parameters.
+ *
+ * Errors: SQLite failures become VD_EIO with sqlite3_errmsg and the
+ * operation; SQLITE_BUSY/LOCKED and constraint failures become VD_ECONFLICT.
+ * rollback outside a transaction is a harmless no-op (after a failed commit
+ * SQLite may already have rolled back).
+ */
+#include "vulnd/store.h"
+#include "vulnd/error.h"
+#include "schema_sqlite.h"
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum {
+	ST_USER_VERSION,
+	ST_BEGIN, ST_COMMIT, ST_ROLLBACK,
+	ST_SP, ST_SP_RELEASE, ST_SP_ROLLBACK,
+	ST_RESOLVE, ST_DOC_BY_ID, ST_REC_OLD, ST_REC_UPSERT, ST_REC_DEL,
+	ST_ALIAS_DEL, ST_ALIAS_INS, ST_CWE_DEL, ST_CWE_INS, ST_AFF_DEL, ST_AFF_INS,
+	ST_SRC_GET, ST_SRC_PUT, ST_SRC_LIST,
+	ST_SEARCH, ST_SEARCH_COUNT,
+	ST_STATE_COUNTS, ST_COUNTS, ST_DBSIZE,
+	ST_INTEGRITY, ST_FKCHECK, ST_CHECK_RECS, ST_CHECK_ALIASES, ST_CHECK_CWES, ST_CHECK_AFF,
+	ST_COUNT_
+};
+
+/* Search: up to SEARCH_WORDS words, each must match one of id, titles or
+ * descriptions (ASCII case-insensitive LIKE).  ?1..?4 words (NULL = unused),
+ * ?5 severity, ?6 include_unpublished, ?7 limit, ?8 offset. */
+#define SEARCH_WORDS 4
+#define LIKE(col, n) col " LIKE ?" #n " ESCAPE '\\'"
+#define WORD(n) " AND (?" #n " IS NULL OR " LIKE("id", n) " OR " LIKE("title_en", n) \
+	" OR " LIKE("title_zh", n) " OR " LIKE("json_extract(doc, '$.description.en')", n) \
+	" OR " LIKE("json_extract(doc, '$.description.zh')", n) ")"
+#define SEARCH_WHERE " WHERE (?6 OR state = 'published')" \
+	" AND (?5 IS NULL OR grade = ?5 COLLATE NOCASE)" WORD(1) WORD(2) WORD(3) WORD(4)
+
+static const char *const stmt_sql[ST_COUNT_] = {
+	[ST_USER_VERSION] = "PRAGMA user_version",
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_SP] = "SAVEPOINT vd_op",
+	[ST_SP_RELEASE] = "RELEASE vd_op",
+	[ST_SP_ROLLBACK] = "ROLLBACK TO vd_op",
+	[ST_RESOLVE] = "SELECT record_id FROM aliases WHERE alias = ?1"
+	               " ORDER BY (alias = ?1 COLLATE BINARY) DESC,"
+	               " (record_id = alias COLLATE BINARY) DESC, rowid LIMIT 1",
+	[ST_DOC_BY_ID] = "SELECT doc FROM records WHERE id = ?1",
+	[ST_REC_OLD] = "SELECT hash, doc FROM records WHERE id = ?1",
+	[ST_REC_UPSERT] = "INSERT INTO records(id, state, published, modified, title_en, title_zh,"
+	                  " grade, doc, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+	                  " ON CONFLICT(id) DO UPDATE SET state = excluded.state,"
+	                  " published = excluded.published, modified = excluded.modified,"
+	                  " title_en = excluded.title_en, title_zh = excluded.title_zh,"
+	                  " grade = excluded.grade, doc = excluded.doc, hash = excluded.hash",
+	[ST_REC_DEL] = "DELETE FROM records WHERE id = ?1",
+	[ST_ALIAS_DEL] = "DELETE FROM aliases WHERE record_id = ?1",
+	/* The same alias twice in one record (differing in case only) is one row. */
+	[ST_ALIAS_INS] = "INSERT INTO aliases(alias, record_id, source) VALUES(?1, ?2, ?3)"
+	                 " ON CONFLICT DO NOTHING",
+	[ST_CWE_DEL] = "DELETE FROM record_cwes WHERE record_id = ?1",
+	[ST_CWE_INS] = "INSERT INTO record_cwes(record_id, cwe) VALUES(?1, ?2) ON CONFLICT DO NOTHING",
+	[ST_AFF_DEL] = "DELETE FROM affected WHERE record_id = ?1",
+	[ST_AFF_INS] = "INSERT INTO affected(record_id, idx, vendor, product, ecosystem, package, purl)"
+	               " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_SRC_GET] = "SELECT record_id, hash, doc FROM sources WHERE source = ?1 AND source_id = ?2",
+	[ST_SRC_PUT] = "INSERT INTO sources(source, source_id, record_id, hash, doc)"
+	               " VALUES(?1, ?2, ?3, ?4, ?5)"
+	               " ON CONFLICT(source, source_id) DO UPDATE SET record_id = excluded.record_id,"
+	               " hash = excluded.hash, doc = excluded.doc"
+	               " WHERE record_id IS NOT excluded.record_id OR hash IS NOT excluded.hash"
+	               " OR doc IS NOT excluded.doc",
+	[ST_SRC_LIST] = "SELECT source, source_id, record_id, hash, doc FROM sources"
+	                " WHERE record_id = ?1 ORDER BY source, source_id",
+	[ST_SEARCH] = "SELECT id, title_en, title_zh, published, grade, state FROM records"
+	              SEARCH_WHERE " ORDER BY published DESC, id DESC LIMIT ?7 OFFSET ?8",
+	[ST_SEARCH_COUNT] = "SELECT count(*) FROM records" SEARCH_WHERE,
+	[ST_STATE_COUNTS] = "SELECT state, count(*) FROM records GROUP BY state",
+	[ST_COUNTS] = "SELECT (SELECT count(*) FROM aliases WHERE alias <> record_id),"
+	              " (SELECT count(*) FROM sources), (SELECT count(*) FROM affected)",
+	[ST_DBSIZE] = "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+	[ST_INTEGRITY] = "PRAGMA integrity_check",
+	[ST_FKCHECK] = "PRAGMA foreign_key_check",
+	[ST_CHECK_RECS] = "SELECT id, state, published, modified, title_en, title_zh, grade, doc, hash"
+	                  " FROM records ORDER BY id",
+	[ST_CHECK_ALIASES] = "SELECT alias FROM aliases WHERE record_id = ?1",
+	[ST_CHECK_CWES] = "SELECT cwe FROM record_cwes WHERE record_id = ?1",
+	[ST_CHECK_AFF] = "SELECT idx, vendor, product, ecosystem, package, purl FROM affected"
+	                 " WHERE record_id = ?1 ORDER BY idx",
+};
+
+/* Longest search text accepted (bytes). */
+#define SEARCH_TEXT_MAX 1024
+/* Search page size: default and cap. */
+#define SEARCH_LIMIT_DEFAULT 20
+#define SEARCH_LIMIT_MAX 10000
+
+typedef struct {
+	vd_store base;               /* must be first */
+	sqlite3 *db;
+	bool memory;                 /* in-memory / temporary database */
+	sqlite3_stmt *st[ST_COUNT_];
+	char *src_copy;              /* strings handed out by source_get */
+} vd_sqlite;
+
+static vd_sqlite *H(vd_store *s) { return (vd_sqlite *)s; }
+
+/* ---- errors and statements ---- */
+
+static int code_of(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_CONSTRAINT:
+		return VD_ECONFLICT;
+	case SQLITE_NOMEM:
+		return VD_ENOMEM;
+	case SQLITE_TOOBIG:
+		return VD_ETOOBIG;
+	default:
+		return VD_EIO;
+	}
+}
+
+/* Record a SQLite failure (call before resetting the statement). */
+static int fail(vd_sqlite *s, int rc, const char *what)
+{
+	const char *m = sqlite3_errmsg(s->db);
+	if (!m || !*m)
+		m = sqlite3_errstr(rc);
+	return vd_error_set(code_of(rc), "sqlite: %s: %s", what, m);
+}
+
+static int prep(vd_sqlite *s, int id, sqlite3_stmt **out)
+{
+	if (!s->st[id]) {
+		int rc = sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+		                            &s->st[id], NULL);
+		if (rc != SQLITE_OK) {
+			const char *m = sqlite3_errmsg(s->db);
+			s->st[id] = NULL;
+			return vd_error_set(code_of(rc), "sqlite: preparing statement %d: %s%s", id, m,
+			                    strstr(m, "no such table") ?
+			                    " (is the database initialised? run `vulnd db migrate`)" : "");
+		}
+	}
+	*out = s->st[id];
+	return VD_OK;
+}
+
+/* Reset a statement after use; rc is the last sqlite3_step result. */
+static int done(vd_sqlite *s, sqlite3_stmt *st, int rc, const char *what)
+{
+	int ret = VD_OK;
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW && rc != SQLITE_OK)
+		ret = fail(s, rc, what);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return ret;
+}
+
+static int bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	return v ? sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+}
+
+/* Run a parameterless statement; SQLite result code, no error message. */
+static int run_raw(vd_sqlite *s, int id)
+{
+	sqlite3_stmt *st;
+	if (prep(s, id, &st))
+		return SQLITE_ERROR;
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? SQLITE_DONE : rc;
+}
+
+static int run(vd_sqlite *s, int id, const char *what)
+{
+	sqlite3_stmt *st;
+	int rc = prep(s, id, &st);
+	if (rc)
+		return rc;
+	rc = sqlite3_step(st);
+	return done(s, st, rc, what);
+}
+
+static bool in_tx(vd_sqlite *s) { return !sqlite3_get_autocommit(s->db); }
+
+/* One operation made atomic: its own transaction outside a caller's
+ * transaction, a savepoint inside one. */
+static int op_begin(vd_sqlite *s, bool *own)
+{
+	*own = !in_tx(s);
+	return run(s, *own ? ST_BEGIN : ST_SP, *own ? "begin" : "savepoint");
+}
+
+static int op_end(vd_sqlite *s, bool own, int ret)
+{
+	if (ret == VD_OK) {
+		ret = run(s, own ? ST_COMMIT : ST_SP_RELEASE, own ? "commit" : "release savepoint");
+		if (ret == VD_OK)
+			return VD_OK;
+	}
+	/* Undo; keep the first error message.  SQLite may already have rolled
+	 * the whole transaction back (then there is nothing left to undo). */
+	if (in_tx(s)) {
+		if (own) {
+			run_raw(s, ST_ROLLBACK);
+		} else {
+			run_raw(s, ST_SP_ROLLBACK);
+			run_raw(s, ST_SP_RELEASE);
+		}
+	}
+	return ret;
+}
+
+/* FNV-1a 64 of the doc as 16 hex digits. */
+static void doc_hash(const char *doc, size_t n, char out[17])
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)doc[i];
+		h *= 0x100000001b3ULL;
+	}
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+static bool streq(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* ---- lifecycle and schema ---- */
+
+static void sq_close(vd_store *st)
+{
+	vd_sqlite *s = H(st);
+	for (int i = 0; i < ST_COUNT_; i++)
+		sqlite3_finalize(s->st[i]);
+	sqlite3_close(s->db);      /* rolls back an open transaction */
+	free(s->src_copy);
+	free(s);
+}
+
+static int get_user_version(vd_sqlite *s, int *v)
+{
+	sqlite3_stmt *st;
+	int rc = prep(s, ST_USER_VERSION, &st);
+	if (rc)
+		return rc;
+	rc = sqlite3_step(st);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	return done(s, st, rc, "reading the schema version");
+}
+
+static int sq_schema_version(vd_store *st, int *current, int *latest)
+{
+	int v = 0, rc = get_user_version(H(st), &v);
+	if (current)
+		*current = v;
+	if (latest)
+		*latest = VD_SQLITE_SCHEMA_LATEST;
+	return rc;
+}
+
+static int too_new(int v)
+{
+	return vd_error_set(VD_EINVAL,
+	                    "database schema version %d is newer than this vulnd knows (%d): "
+	                    "use a newer vulnd", v, VD_SQLITE_SCHEMA_LATEST);
+}
+
+static int sq_migrate(vd_store *st)
+{
+	vd_sqlite *s = H(st);
+	if (in_tx(s))
+		return vd_error_set(VD_EINVAL, "store: migrate inside a transaction");
+	int v, rc = get_user_version(s, &v);
+	if (rc)
+		return rc;
+	if (v > VD_SQLITE_SCHEMA_LATEST)
+		return too_new(v);
+	if (v == VD_SQLITE_SCHEMA_LATEST)
+		return VD_OK;
+	if ((rc = run(s, ST_BEGIN, "begin migration")))
+		return rc;
+	/* Read again under the write lock: another process may have migrated. */
+	if ((rc = get_user_version(s, &v)))
+		goto out;
+	if (v > VD_SQLITE_SCHEMA_LATEST) {
+		rc = too_new(v);
+		goto out;
+	}
+	for (; v < VD_SQLITE_SCHEMA_LATEST; v++) {
+		char *err = NULL;
+		if (sqlite3_exec(s->db, vd_sqlite_migrations[v], NULL, NULL, &err) != SQLITE_OK) {
+			rc = vd_error_set(VD_EIO, "sqlite: migration to schema version %d: %s", v + 1,
+			                  err ? err : "failed");
+			sqlite3_free(err);
+			goto out;
+		}
+	}
+	char pragma[64];   /* our own constant, not data */
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", VD_SQLITE_SCHEMA_LATEST);
+	if (sqlite3_exec(s->db, pragma, NULL, NULL, NULL) != SQLITE_OK)
+		rc = fail(s, sqlite3_errcode(s->db), "setting the schema version");
+out:
+	if (rc) {
+		if (in_tx(s))
+			run_raw(s, ST_ROLLBACK);
+		return rc;
+	}
+	return run(s, ST_COMMIT, "commit migration");
+}
+
+/* ---- transactions ---- */
+
+static int sq_begin(vd_store *st)
+{
+	vd_sqlite *s = H(st);
+	if (in_tx(s))
+		return vd_error_set(VD_EINVAL, "store: begin inside a transaction (transactions do not nest)");
+	return run(s, ST_BEGIN, "begin");
+}
+
+static int sq_commit(vd_store *st)
+{
+	vd_sqlite *s = H(st);
+	if (!in_tx(s))
+		return vd_error_set(VD_EINVAL, "store: commit without an open transaction "
+		                    "(none begun, or it was rolled back after an error)");
+	return run(s, ST_COMMIT, "commit");
+}
+
+static int sq_rollback(vd_store *st)
+{
+	vd_sqlite *s = H(st);
+	if (!in_tx(s))
+		return VD_OK;
+	return run(s, ST_ROLLBACK, "rollback");
+}
+
+/* ---- records ---- */
+
+static int sq_resolve(vd_store *st, const char *id, char **out)
+{
+	vd_sqlite *s = H(st);
+	sqlite3_stmt *q;
+	*out = NULL;
+	if (!id)
+		return vd_error_set(VD_EINVAL, "store: resolve of a NULL id");
+	int rc = prep(s, ST_RESOLVE, &q);
+	if (rc)
+		return rc;
+	bind_text(q, 1, id);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		const char *r = (const char *)sqlite3_column_text(q, 0);
+		*out = r ? strdup(r) : NULL;
+		done(s, q, rc, "resolve");
+		return *out ? VD_OK : vd_error_set(VD_ENOMEM, "store: out of memory in resolve");
+	}
+	if ((rc = done(s, q, rc, "resolve")))
+		return rc;
+	return VD_ENOTFOUND;
+}
+
+/* Decode the doc of the record with exactly this id. */
+static int get_by_id(vd_sqlite *s, const char *id, vd_record **out)
+{
+	sqlite3_stmt *q;
+	int rc = prep(s, ST_DOC_BY_ID, &q);
+	if (rc)
+		return rc;
+	bind_text(q, 1, id);
+	rc = sqlite3_step(q);
+	if (rc != SQLITE_ROW) {
+		if ((rc = done(s, q, rc, "record_get")))
+			return rc;
+		return VD_ENOTFOUND;
+	}
+	const char *doc = (const char *)sqlite3_column_text(q, 0);
+	int n = sqlite3_column_bytes(q, 0);
+	int ret = doc ? vd_record_from_json(doc, (size_t)n, out)
+	              : vd_error_set(VD_ENOMEM, "store: out of memory reading record %s", id);
+	done(s, q, SQLITE_ROW, "record_get");
+	if (ret && ret != VD_ENOMEM)
+		vd_error_prefix("store: stored record %s: ", id);
+	return ret;
+}
+
+static int sq_record_get(vd_store *st, const char *id, vd_record **out)
+{
+	vd_sqlite *s = H(st);
+	*out = NULL;
+	if (!id)
+		return vd_error_set(VD_EINVAL, "store: record_get of a NULL id");
+	int rc = get_by_id(s, id, out);
+	if (rc != VD_ENOTFOUND)
+		return rc;
+	char *real = NULL;
+	if ((rc = sq_resolve(st, id, &real)))
+		return rc;
+	rc = get_by_id(s, real, out);
+	free(real);
+	return rc;
+}
+
+static int put_alias(vd_sqlite *s, sqlite3_stmt *q, const char *alias, const char *rid,
+                     const char *source)
+{
+	bind_text(q, 1, alias);
+	bind_text(q, 2, rid);
+	bind_text(q, 3, source);
+	return done(s, q, sqlite3_step(q), "record_put: alias");
+}
+
+/* Rebuild the index rows of r (old ones already deleted). */
+static int put_index(vd_sqlite *s, const vd_record *r)
+{
+	sqlite3_stmt *q;
+	int rc = prep(s, ST_ALIAS_INS, &q);
+	if (rc || (rc = put_alias(s, q, r->id, r->id, NULL)))
+		return rc;
+	for (size_t i = 0; i < r->n_aliases; i++)
+		if (r->aliases[i].id && (rc = put_alias(s, q, r->aliases[i].id, r->id, r->aliases[i].source)))
+			return rc;
+	if (r->n_cwes && (rc = prep(s, ST_CWE_INS, &q)))
+		return rc;
+	for (size_t i = 0; i < r->n_cwes; i++) {
+		if (!r->cwes[i])
+			continue;
+		bind_text(q, 1, r->id);
+		bind_text(q, 2, r->cwes[i]);
+		if ((rc = done(s, q, sqlite3_step(q), "record_put: cwe")))
+			return rc;
+	}
+	if (r->n_affected && (rc = prep(s, ST_AFF_INS, &q)))
+		return rc;
+	for (size_t i = 0; i < r->n_affected; i++) {
+		const vd_affected *a = &r->affected[i];
+		bind_text(q, 1, r->id);
+		sqlite3_bind_int64(q, 2, (sqlite3_int64)i);
+		bind_text(q, 3, a->vendor);
+		bind_text(q, 4, a->product);
+		bind_text(q, 5, a->ecosystem);
+		bind_text(q, 6, a->package);
+		bind_text(q, 7, a->purl);
+		if ((rc = done(s, q, sqlite3_step(q), "record_put: affected")))
+			return rc;
+	}
+	return VD_OK;
+}
+
+static int del_index(vd_sqlite *s, const char *id)
+{
+	static const int del[] = {ST_ALIAS_DEL, ST_CWE_DEL, ST_AFF_DEL};
+	for (size_t i = 0; i < sizeof del / sizeof del[0]; i++) {
+		sqlite3_stmt *q;
+		int rc = prep(s, del[i], &q);
+		if (rc)
+			return rc;
+		bind_text(q, 1, id);
+		if ((rc = done(s, q, sqlite3_step(q), "record_put: clearing index rows")))
+			return rc;
+	}
+	return VD_OK;
+}
+
+/* Inside the operation's transaction: write doc and index rows. */
+static int put_locked(vd_sqlite *s, const vd_record *r, const char *doc, size_t n, const char *hash)
+{
+	sqlite3_stmt *q;
+	int rc = prep(s, ST_REC_OLD, &q);
+	if (rc)
+		return rc;
+	bind_text(q, 1, r->id);
+	rc = sqlite3_step(q);
+	bool exists = rc == SQLITE_ROW, same = false;
+	if (exists) {
+		const char *oh = (const char *)sqlite3_column_text(q, 0);
+		if (streq(oh, hash)) {   /* only then read the (larger) doc */
+			const char *od = (const char *)sqlite3_column_text(q, 1);
+			same = od && (size_t)sqlite3_column_bytes(q, 1) == n && memcmp(od, doc, n) == 0;
+		}
+		rc = SQLITE_DONE;
+	}
+	if ((rc = done(s, q, rc, "record_put: reading the stored record")))
+		return rc;
+	if (same)
+		return VD_OK;
+
+	if ((rc = prep(s, ST_REC_UPSERT, &q)))
+		return rc;
+	bind_text(q, 1, r->id);
+	bind_text(q, 2, vd_state_name(r->state));
+	bind_text(q, 3, r->published);
+	bind_text(q, 4, r->modified);
+	bind_text(q, 5, r->title.en);
+	bind_text(q, 6, r->title.zh);
+	bind_text(q, 7, r->grade);
+	sqlite3_bind_text(q, 8, doc, (int)n, SQLITE_STATIC);
+	bind_text(q, 9, hash);
+	if ((rc = done(s, q, sqlite3_step(q), "record_put")))
+		return rc;
+	if (exists && (rc = del_index(s, r->id)))
+		return rc;
+	return put_index(s, r);
+}
+
+static int sq_record_put(vd_store *st, const vd_record *r)
+{
+	vd_sqlite *s = H(st);
+	if (!r)
+		return vd_error_set(VD_EINVAL, "store: record_put of a NULL record");
+	int rc = vd_record_validate(r);
+	if (rc)
+		return rc;
+	char *doc = NULL;
+	if ((rc = vd_record_to_json(r, &doc)))
+		return rc;
+	size_t n = strlen(doc);
+	if (n > (size_t)1 << 30) {
+		free(doc);
+		return vd_error_set(VD_ETOOBIG, "store: record %s: document of %zu bytes is too big", r->id, n);
+	}
+	char hash[17];
+	doc_hash(doc, n, hash);
+	bool own;
+	if ((rc = op_begin(s, &own)) == VD_OK)
+		rc = op_end(s, own, put_locked(s, r, doc, n, hash));
+	free(doc);
+	return rc;
+}
+
+static int sq_record_delete(vd_store *st, const char *id)
+{
+	vd_sqlite *s = H(st);
+	sqlite3_stmt *q;
+	if (!id)
+		return vd_error_set(VD_EINVAL, "store: record_delete of a NULL id");
+	int rc = prep(s, ST_REC_DEL, &q);
+	if (rc)
+		return rc;
+	bind_text(q, 1, id);
+	/* One statement: the cascade to the index rows is part of it. */
+	if ((rc = done(s, q, sqlite3_step(q), "record_delete")))
+		return rc;
+	return sqlite3_changes(s->db) > 0 ? VD_OK : VD_ENOTFOUND;
+}
+
+/* ---- source documents ---- */
+
+static int sq_source_get(vd_store *st, const char *source, const char *source_id, vd_source_doc *doc)
+{
+	vd_sqlite *s = H(st);
+	sqlite3_stmt *q;
+	memset(doc, 0, sizeof *doc);
+	if (!source || !source_id)
+		return vd_error_set(VD_EINVAL, "store: source_get needs a source and a source id");
+	int rc = prep(s, ST_SRC_GET, &q);
+	if (rc)
+		return rc;
+	bind_text(q, 1, source);
+	bind_text(q, 2, source_id);
+	rc = sqlite3_step(q);
+	if (rc != SQLITE_ROW) {
+		if ((rc = done(s, q, rc, "source_get")))
+			return rc;
+		return VD_ENOTFOUND;
+	}
+	/* Copy everything into one block owned by the handle. */
+	const char *v[5] = {source, source_id, (const char *)sqlite3_column_text(q, 0),
+	                    (const char *)sqlite3_column_text(q, 1), (const char *)sqlite3_column_text(q, 2)};
+	size_t len[5], total = 0;
+	for (int i = 0; i < 5; i++) {
+		len[i] = v[i] ? strlen(v[i]) + 1 : 0;
+		total += len[i];
+	}
+	free(s->src_copy);
+	s->src_copy = malloc(total ? total : 1);
+	if (!s->src_copy) {
+		done(s, q, SQLITE_ROW, "source_get");
+		return vd_error_set(VD_ENOMEM, "store: out of memory in source_get");
+	}
+	char *p = s->src_copy;
+	const char **slot[5] = {&doc->source, &doc->source_id, &doc->record_id, &doc->hash, &doc->json};
+	for (int i = 0; i < 5; i++) {
+		if (!v[i])
+			continue;
+		memcpy(p, v[i], len[i]);
+		*slot[i] = p;
+		p += len[i];
+	}
+	return done(s, q, SQLITE_ROW, "source_get");
+}
+
+static int sq_source_put(vd_store *st, const vd_source_doc *d)
+{
+	vd_sqlite *s = H(st);
+	sqlite3_stmt *q;
+	if (!d || vd_str_empty(d->source) || vd_str_empty(d->source_id) || vd_str_empty(d->record_id) ||
+	    !d->json)
+		return vd_error_set(VD_EINVAL, "store: source_put needs source, source_id, record_id and json");
+	int rc = prep(s, ST_SRC_PUT, &q);
+	if (rc)
+		return rc;
+	bind_text(q, 1, d->source);
+	bind_text(q, 2, d->source_id);
+	bind_text(q, 3, d->record_id);
+	bind_text(q, 4, d->hash);
+	bind_text(q, 5, d->json);
+	return done(s, q, sqlite3_step(q), "source_put");
+}
+
+static int sq_source_list(vd_store *st, const char *record_id,
+                          int (*cb)(void *ctx, const vd_source_doc *d), void *ctx)
+{
+	vd_sqlite *s = H(st);
+	sqlite3_stmt *q;
+	if (!record_id || !cb)
+		return vd_error_set(VD_EINVAL, "store: source_list needs a record id and a callback");
+	int rc = prep(s, ST_SRC_LIST, &q);
+	if (rc)
+		return rc;
+	if (sqlite3_stmt_busy(q))
+		return vd_error_set(VD_EINVAL, "store: source_list called from its own callback");
+	bind_text(q, 1, record_id);
+	int ret = VD_OK;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		vd_source_doc d = {
+			(const char *)sqlite3_column_text(q, 0), (const char *)sqlite3_column_text(q, 1),
+			(const char *)sqlite3_column_text(q, 2), (const char *)sqlite3_column_text(q, 3),
+			(const char *)sqlite3_column_text(q, 4),
+		};
+		if ((ret = cb(ctx, &d)) != 0)
+			break;
+	}
+	int r2 = done(s, q, ret ? SQLITE_DONE : rc, "source_list");
+	return ret ? ret : r2;
+}
+
+/* ---- search ---- */
+
+/* Append word w (n bytes) to b as a LIKE pattern part with %, _ and \ escaped. */
+static int like_escape(vd_buf *b, const char *w, size_t n)
+{
+	int rc = VD_OK;
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (w[i] == '%' || w[i] == '_' || w[i] == '\\')
+			rc = vd_buf_addc(b, '\\');
+		if (!rc)
+			rc = vd_buf_addc(b, w[i]);
+	}
+	return rc;
+}
+
+/* Length of a separator at p: ASCII white space or U+3000 (ideographic space). */
+static size_t sep_len(const char *p)
+{
+	if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v')
+		return 1;
+	if ((unsigned char)p[0] == 0xe3 && (unsigned char)p[1] == 0x80 && (unsigned char)p[2] == 0x80)
+		return 3;
+	return 0;
+}
+
+/* Split text into at most SEARCH_WORDS "%word%" patterns; words past the
+ * last slot join the last pattern ("%w4%w5%": in that order). */
+static int build_patterns(const char *text, vd_buf pat[SEARCH_WORDS], int *nw)
+{
+	*nw = 0;
+	const char *p = text;
+	int rc = VD_OK;
+	while (p && *p && !rc) {
+		size_t k;
+		while ((k = sep_len(p)) > 0)
+			p += k;
+		if (!*p)
+			break;
+		const char *w = p;
+		while (*p && !sep_len(p))
+			p++;
+		int slot = *nw < SEARCH_WORDS ? (*nw)++ : SEARCH_WORDS - 1;
+		if (pat[slot].len == 0)
+			rc = vd_buf_addc(&pat[slot], '%');
+		if (!rc)
+			rc = like_escape(&pat[slot], w, (size_t)(p - w));
+		if (!rc)
+			rc = vd_buf_addc(&pat[slot], '%');
+	}
+	return rc;
+}
+
+static void bind_search(sqlite3_stmt *q, const vd_buf pat[SEARCH_WORDS], int nw, const vd_search_query *qy)
+{
+	for (int i = 0; i < SEARCH_WORDS; i++)
+		if (i < nw)
+			sqlite3_bind_text(q, i + 1, pat[i].data, (int)pat[i].len, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(q, i + 1);
+	bind_text(q, 5, vd_str_empty(qy->severity) ? NULL : qy->severity);
+	sqlite3_bind_int(q, 6, qy->include_unpublished ? 1 : 0);
+}
+
+static int sq_search(vd_store *st, const vd_search_query *qy,
+                     int (*cb)(void *ctx, const vd_search_hit *h), void *ctx, uint64_t *total)
+{
+	vd_sqlite *s = H(st);
+	static const vd_search_query none = {0};
+	if (!qy)
+		qy = &none;
+	if (total)
+		*total = 0;
+	if (qy->text && strlen(qy->text) > SEARCH_TEXT_MAX)
+		return vd_error_set(VD_EINVAL, "store: search text longer than %d bytes", SEARCH_TEXT_MAX);
+	int limit = qy->limit <= 0 ? SEARCH_LIMIT_DEFAULT : qy->limit;
+	if (limit > SEARCH_LIMIT_MAX)
+		limit = SEARCH_LIMIT_MAX;
+	int offset = qy->offset < 0 ? 0 : qy->offset;
+
+	vd_buf pat[SEARCH_WORDS];
+	for (int i = 0; i < SEARCH_WORDS; i++)
+		vd_buf_init(&pat[i], 4 * SEARCH_TEXT_MAX);
+	int nw = 0, rc = build_patterns(qy->text, pat, &nw), ret = VD_OK;
+	sqlite3_stmt *q;
+	if (rc)
+		goto out;
+	if (total) {
+		if ((rc = prep(s, ST_SEARCH_COUNT, &q)))
+			goto out;
+		bind_search(q, pat, nw, qy);
+		rc = sqlite3_step(q);
+		if (rc == SQLITE_ROW)
+			*total = (uint64_t)sqlite3_column_int64(q, 0);
+		if ((rc = done(s, q, rc, "search: count")))
+			goto out;
+	}
+	if (!cb)
+		goto out;
+	if ((rc = prep(s, ST_SEARCH, &q)))
+		goto out;
+	if (sqlite3_stmt_busy(q)) {
+		rc = vd_error_set(VD_EINVAL, "store: search called from its own callback");
+		goto out;
+	}
+	bind_search(q, pat, nw, qy);
+	sqlite3_bind_int(q, 7, limit);
+	sqlite3_bind_int(q, 8, offset);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		vd_search_hit h = {
+			(const char *)sqlite3_column_text(q, 0), (const char *)sqlite3_column_text(q, 1),
+			(const char *)sqlite3_column_text(q, 2), (const char *)sqlite3_column_text(q, 3),
+			(const char *)sqlite3_column_text(q, 4), (const char *)sqlite3_column_text(q, 5),
+		};
+		if ((ret = cb(ctx, &h)) != 0)
+			break;
+	}
+	rc = done(s, q, ret ? SQLITE_DONE : rc, "search");
+out:
+	for (int i = 0; i < SEARCH_WORDS; i++)
+		vd_buf_free(&pat[i]);
+	return ret ? ret : rc;
+}
+
+/* ---- stats ---- */
+
+static int sq_stats(vd_store *st, vd_store_stats *o)
+{
+	vd_sqlite *s = H(st);
+	sqlite3_stmt *q;
+	memset(o, 0, sizeof *o);
+	int rc = get_user_version(s, &o->schema_version);
+	if (rc || (rc = prep(s, ST_STATE_COUNTS, &q)))
+		return rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		vd_state state;
+		uint64_t n = (uint64_t)sqlite3_column_int64(q, 1);
+		o->records += n;
+		if (vd_state_parse((const char *)sqlite3_column_text(q, 0), &state) != VD_OK)
+			continue;   /* check() reports it */
+		switch (state) {
+		case VD_STATE_PUBLISHED: o->published += n; break;
+		case VD_STATE_UNPUBLISHED: o->unpublished += n; break;
+		case VD_STATE_REJECTED: o->rejected += n; break;
+		case VD_STATE_WITHDRAWN: o->withdrawn += n; break;
+		}
+	}
+	if ((rc = done(s, q, rc, "stats: states")) || (rc = prep(s, ST_COUNTS, &q)))
+		return rc;
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		o->aliases = (uint64_t)sqlite3_column_int64(q, 0);
+		o->sources = (uint64_t)sqlite3_column_int64(q, 1);
+		o->affected = (uint64_t)sqlite3_column_int64(q, 2);
+	}
+	if ((rc = done(s, q, rc, "stats: counts")))
+		return rc;
+	if (s->memory)
+		return VD_OK;
+	if ((rc = prep(s, ST_DBSIZE, &q)))
+		return rc;
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		o->db_bytes = (uint64_t)sqlite3_column_int64(q, 0);
+	return done(s, q, rc, "stats: size");
+}
+
+/* ---- check ---- */
+
+typedef struct {
+	vd_check_cb cb;
+	void *ctx;
+	uint64_t problems;
+} checker;
+
+static void report(checker *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void report(checker *c, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	c->problems++;
+	if (c->cb)
+		c->cb(c->ctx, msg);
+}
+
+static const char *col(sqlite3_stmt *q, int i) { return (const char *)sqlite3_column_text(q, i); }
+static const char *nz(const char *s) { return s ? s : "(null)"; }
+
+/* Alias rows of record r against its doc. */
+static int check_aliases(vd_sqlite *s, checker *c, const vd_record *r, bool *seen)
+{
+	sqlite3_stmt *q;
+	int rc = prep(s, ST_CHECK_ALIASES, &q);
+	if (rc)
+		return rc;
+	size_t n = r->n_aliases;   /* seen[n] is the record's own id */
+	bind_text(q, 1, r->id);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *a = col(q, 0);
+		bool found = false;
+		if (a && strcasecmp(a, r->id) == 0)
+			found = seen[n] = true;
+		for (size_t i = 0; a && i < n; i++)
+			if (r->aliases[i].id && strcasecmp(a, r->aliases[i].id) == 0)
+				found = seen[i] = true;
+		if (!found)
+			report(c, "record %s: index has alias %s that is not in its document", r->id, nz(a));
+	}
+	if ((rc = done(s, q, rc, "check: aliases")))
+		return rc;
+	if (!seen[n])
+		report(c, "record %s: its own id is missing from the alias index", r->id);
+	for (size_t i = 0; i < n; i++)
+		if (r->aliases[i].id && !seen[i])
+			report(c, "record %s: alias %s missing from index", r->id, r->aliases[i].id);
+	return VD_OK;
+}
+
+static int check_cwes(vd_sqlite *s, checker *c, const vd_record *r, bool *seen)
+{
+	sqlite3_stmt *q;
+	int rc = prep(s, ST_CHECK_CWES, &q);
+	if (rc)
+		return rc;
+	bind_text(q, 1, r->id);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *w = col(q, 0);
+		bool found = false;
+		for (size_t i = 0; w && i < r->n_cwes; i++)
+			if (streq(w, r->cwes[i]))
+				found = seen[i] = true;
+		if (!found)
+			report(c, "record %s: index has CWE %s that is not in its document", r->id, nz(w));
+	}
+	if ((rc = done(s, q, rc, "check: cwes")))
+		return rc;
+	for (size_t i = 0; i < r->n_cwes; i++)
+		if (r->cwes[i] && !seen[i])
+			report(c, "record %s: CWE %s missing from index", r->id, r->cwes[i]);
+	return VD_OK;
+}
+
+static int check_affected(vd_sqlite *s, checker *c, const vd_record *r, bool *seen)
+{
+	sqlite3_stmt *q;
+	int rc = prep(s, ST_CHECK_AFF, &q);
+	if (rc)
+		return rc;
+	bind_text(q, 1, r->id);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		sqlite3_int64 i = sqlite3_column_int64(q, 0);
+		if (i < 0 || (uint64_t)i >= r->n_affected) {
+			report(c, "record %s: index has affected row %lld that is not in its document", r->id,
+			       (long long)i);
+			continue;
+		}
+		const vd_affected *a = &r->affected[i];
+		seen[i] = true;
+		if (!streq(col(q, 1), a->vendor) || !streq(col(q, 2), a->product) ||
+		    !streq(col(q, 3), a->ecosystem) || !streq(col(q, 4), a->package) ||
+		    !streq(col(q, 5), a->purl))
+			report(c, "record %s: affected row %lld (%s %s %s %s) does not match its document",
+			       r->id, (long long)i, nz(col(q, 1)), nz(col(q, 2)), nz(col(q, 3)), nz(col(q, 4)));
+	}
+	if ((rc = done(s, q, rc, "check: affected")))
+		return rc;
+	for (size_t i = 0; i < r->n_affected; i++)
+		if (!seen[i])
+			report(c, "record %s: affected entry %zu missing from index", r->id, i);
+	return VD_OK;
+}
+
+/* One records row (current row of q) against its doc and its index rows. */
+static int check_record(vd_sqlite *s, checker *c, sqlite3_stmt *q)
+{
+	const char *id = col(q, 0), *doc = col(q, 7);
+	if (!id || !doc) {
+		report(c, "record %s: no document", nz(id));
+		return VD_OK;
+	}
+	char hash[17];
+	doc_hash(doc, (size_t)sqlite3_column_bytes(q, 7), hash);
+	if (!streq(hash, col(q, 8)))
+		report(c, "record %s: stored hash does not match its document", id);
+	vd_record *r = NULL;
+	if (vd_record_from_json(doc, (size_t)sqlite3_column_bytes(q, 7), &r) != VD_OK) {
+		report(c, "record %s: document does not decode: %s", id, vd_error_msg());
+		return VD_OK;
+	}
+	int rc = VD_OK;
+	if (!streq(r->id, id)) {
+		report(c, "record %s: document has id %s", id, nz(r->id));
+		goto out;
+	}
+	static const char *const names[] = {"state", "published", "modified", "title_en", "title_zh", "grade"};
+	const char *want[] = {vd_state_name(r->state), r->published, r->modified, r->title.en, r->title.zh,
+	                      r->grade};
+	for (int i = 0; i < 6; i++)
+		if (!streq(col(q, i + 1), want[i]))
+			report(c, "record %s: column %s is '%s' but its document says '%s'", id, names[i],
+			       nz(col(q, i + 1)), nz(want[i]));
+	size_t most = r->n_aliases + 1;
+	if (r->n_cwes > most)
+		most = r->n_cwes;
+	if (r->n_affected > most)
+		most = r->n_affected;
+	bool *seen = calloc(most, sizeof *seen);
+	if (!seen) {
+		rc = vd_error_set(VD_ENOMEM, "store: out of memory in check");
+		goto out;
+	}
+	if (!(rc = check_aliases(s, c, r, seen))) {
+		memset(seen, 0, most * sizeof *seen);
+		if (!(rc = check_cwes(s, c, r, seen))) {
+			memset(seen, 0, most * sizeof *seen);
+			rc = check_affected(s, c, r, seen);
+		}
+	}
+	free(seen);
+out:
+	vd_record_free(r);
+	return rc;
+}
+
+static int sq_check(vd_store *st, vd_check_cb cb, void *ctx)
+{
+	vd_sqlite *s = H(st);
+	checker c = {cb, ctx, 0};
+	sqlite3_stmt *q;
+	int v, rc = get_user_version(s, &v);
+	if (rc)
+		return rc;
+	if (v != VD_SQLITE_SCHEMA_LATEST)
+		report(&c, "schema version is %d, this vulnd expects %d (run `vulnd db migrate`)", v,
+		       VD_SQLITE_SCHEMA_LATEST);
+	if ((rc = prep(s, ST_INTEGRITY, &q)))
+		return rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		if (!streq(col(q, 0), "ok"))
+			report(&c, "integrity: %s", nz(col(q, 0)));
+	if ((rc = done(s, q, rc, "check: integrity_check")) || (rc = prep(s, ST_FKCHECK, &q)))
+		return rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		report(&c, "foreign key: %s row %lld refers to a missing %s row", nz(col(q, 0)),
+		       (long long)sqlite3_column_int64(q, 1), nz(col(q, 2)));
+	if ((rc = done(s, q, rc, "check: foreign_key_check")))
+		return rc;
+	if (v < 1)
+		return c.problems ? VD_ECONFLICT : VD_OK;   /* no tables to look at */
+	if ((rc = prep(s, ST_CHECK_RECS, &q)))
+		return rc;
+	int ret = VD_OK;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		if ((ret = check_record(s, &c, q)))
+			break;
+	rc = done(s, q, ret ? SQLITE_DONE : rc, "check: records");
+	if (ret || rc)
+		return ret ? ret : rc;
+	return c.problems ? VD_ECONFLICT : VD_OK;
+}
+
+/* ---- open ---- */
+
+static const vd_store_ops sqlite_ops = {
+	.version = VD_STORE_OPS_VERSION,
+	.name = "sqlite",
+	.close = sq_close,
+	.migrate = sq_migrate,
+	.schema_version = sq_schema_version,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.resolve = sq_resolve,
+	.record_get = sq_record_get,
+	.record_put = sq_record_put,
+	.record_delete = sq_record_delete,
+	.source_get = sq_source_get,
+	.source_put = sq_source_put,
+	.source_list = sq_source_list,
+	.search = sq_search,
+	.stats = sq_stats,
+	.check = sq_check,
+};
+
+int vd_store_sqlite_open(const char *path, vd_store **out)
+{
+	*out = NULL;
+	if (vd_str_empty(path))
+		return vd_error_set(VD_EINVAL, "store: empty SQLite database path");
+	vd_sqlite *s = calloc(1, sizeof *s);
+	if (!s)
+		return vd_error_set(VD_ENOMEM, "store: out of memory opening %s", path);
+	s->base.ops = &sqlite_ops;
+	int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	                         NULL);
+	if (rc != SQLITE_OK) {
+		rc = vd_error_set(code_of(rc) == VD_ENOMEM ? VD_ENOMEM : VD_EIO, "sqlite: cannot open %s: %s",
+		                  path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		sqlite3_close(s->db);
+		free(s);
+		return rc;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, 5000);
+	const char *file = sqlite3_db_filename(s->db, "main");
+	s->memory = !file || !*file;
+	char *err = NULL;
+	const char *pragmas = "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+	                      " PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768;";
+	if (sqlite3_exec(s->db, pragmas, NULL, NULL, &err) != SQLITE_OK ||
+	    (!s->memory && sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, &err) != SQLITE_OK)) {
+		rc = vd_error_set(VD_EIO, "sqlite: cannot set up %s: %s", path, err ? err : "failed");
+		sqlite3_free(err);
+		sqlite3_close(s->db);
+		free(s);
+		return rc;
+	}
+	*out = &s->base;
+	return VD_OK;
+}

@@ -1,0 +1,86 @@
+#!/bin/sh
+# Golden import of all of ../shared/data/cve5 and ../shared/data/osv:
+# counts computed independently (python3 reading the same files, applying
+# the documented join rule) must equal what vulnd reports and stores;
+# a second import changes nothing; db check is clean.
+. tests/cli_lib.sh
+D="$SHARED/data"
+DB="$TMP/all.db"
+if [ ! -d "$D/cve5" ] || [ ! -d "$D/osv" ]; then
+  fail "shared data present" "$D/cve5 or $D/osv missing: set SHARED=/path/to/shared"; done_tests; exit 1
+fi
+python3 - "$D" > "$TMP/expect" <<'PY'
+import json, os, sys
+try:
+    import yaml
+except ImportError:
+    yaml = None
+d = sys.argv[1]
+def files(root, exts):
+    for r, ds, fs in sorted(os.walk(root)):
+        ds.sort()
+        for f in sorted(fs):
+            if f.endswith(exts) and not f.startswith('.'):
+                yield os.path.join(r, f)
+alias = {}     # alias (lower case) -> record id
+records = set(); sources = set(); joined = 0
+def add(src, sid, aliases):
+    global joined
+    if (src, sid) in sources:
+        return
+    sources.add((src, sid))
+    target = None
+    for a in [sid] + aliases:
+        if a.lower() in alias:
+            target = alias[a.lower()]; break
+    if target is None:
+        target = sid; records.add(sid)
+    else:
+        joined += 1
+    for a in [sid] + aliases:
+        alias.setdefault(a.lower(), target)
+cve = 0
+for p in files(os.path.join(d, 'cve5'), ('.json',)):
+    j = json.load(open(p)); cve += 1
+    add('cve5', j['cveMetadata']['cveId'], [])
+osv = 0
+for p in files(os.path.join(d, 'osv'), ('.json', '.yaml', '.yml')):
+    if p.endswith('.json'):
+        j = json.load(open(p))
+    elif yaml:
+        j = yaml.safe_load(open(p))
+    else:
+        continue
+    osv += 1
+    add('osv', j['id'], [a for a in j.get('aliases') or []])
+print(cve, osv, len(records), len(sources), joined)
+PY
+read CVE OSV RECORDS SOURCES JOINED < "$TMP/expect"
+echo "expected: cve5 files $CVE, osv files $OSV, records $RECORDS, sources $SOURCES, joined $JOINED"
+[ "$CVE" -eq 1416 ] && ok "python reference sees 1416 CVE 5 files (SOURCES.md: 1414 + 2 examples)" || fail "cve5 file count" "$CVE"
+
+"$VULND" --db "$DB" db init >/dev/null
+expect_status "import all cve5" 0 "$VULND" --db "$DB" import auto "$D/cve5"
+expect_grep "cve5: every file read, none skipped" "$CVE read, .* 0 skipped" "$ERR"
+expect_status "import all osv (JSON + YAML)" 0 "$VULND" --db "$DB" import auto "$D/osv"
+expect_grep "osv: every file read, none skipped" "$OSV read, .* 0 skipped" "$ERR"
+expect_grep "osv: joins by alias as computed" "$JOINED joined by alias" "$ERR"
+expect_status "stats" 0 "$VULND" --db "$DB" db stats --json
+expect_grep "record count as computed" "\"records\": $RECORDS" "$OUT"
+expect_grep "source count as computed" "\"sources\": $SOURCES" "$OUT"
+expect_grep "97 rejected CVEs (SOURCES.md)" '"rejected": 97' "$OUT"
+expect_status "re-import cve5" 0 "$VULND" --db "$DB" import auto "$D/cve5"
+expect_grep "cve5 re-import changes nothing" "0 new, 0 changed, $CVE unchanged" "$ERR"
+expect_status "re-import osv" 0 "$VULND" --db "$DB" import auto "$D/osv"
+expect_grep "osv re-import changes nothing" "0 new, 0 changed, $OSV unchanged" "$ERR"
+expect_status "db check clean after import" 0 "$VULND" --db "$DB" db check
+# order independence: osv first, then cve5, gives the same record content for a joined CVE
+DB2="$TMP/rev.db"
+"$VULND" -q --db "$DB2" import auto "$D/osv" 2>/dev/null
+"$VULND" -q --db "$DB2" import auto "$D/cve5" 2>/dev/null
+strip='import json,sys; d=json.load(sys.stdin); ids=sorted([d.pop("id")]+[a["id"] for a in d.pop("aliases",[])]); print(ids); print(json.dumps(d,sort_keys=True,indent=1))'
+"$VULND" --db "$DB" show --json GO-2022-0274 | python3 -c "$strip" > "$TMP/a.json"
+"$VULND" --db "$DB2" show --json CVE-2021-43784 | python3 -c "$strip" > "$TMP/b.json"
+if cmp -s "$TMP/a.json" "$TMP/b.json"; then ok "merged content independent of import order"
+else fail "merged content independent of import order" "$(diff "$TMP/a.json" "$TMP/b.json" | head -20)"; fi
+done_tests
