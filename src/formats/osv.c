@@ -34,7 +34,7 @@
 #include <string.h>
 
 #define SRC "osv"
-#define PATH_MAX_LEN 160
+#define OSV_PATH_LEN 160
 
 /* OSV reference type → vulnd reference type (lower case). */
 static const struct { const char *osv, *vd; } ref_types[] = {
@@ -81,7 +81,7 @@ static int get_str(json_t *o, const char *parent, const char *key, const char **
 	if (!v || json_is_null(v))
 		return VD_OK;
 	if (!json_is_string(v)) {
-		char p[PATH_MAX_LEN];
+		char p[OSV_PATH_LEN];
 		join(p, sizeof p, parent, key);
 		return vd_error_set(VD_EINVAL, "%s: not a string", p);
 	}
@@ -97,7 +97,7 @@ static int get_typed(json_t *o, const char *parent, const char *key, bool array,
 	if (!v || json_is_null(v))
 		return VD_OK;
 	if (array ? !json_is_array(v) : !json_is_object(v)) {
-		char p[PATH_MAX_LEN];
+		char p[OSV_PATH_LEN];
 		join(p, sizeof p, parent, key);
 		return vd_error_set(VD_EINVAL, "%s: not an %s", p, array ? "array" : "object");
 	}
@@ -224,7 +224,7 @@ static int add_severity(vd_record *r, json_t *o, const char *parent, bool *any)
 	if (rc)
 		return rc;
 	json_array_foreach(arr, i, v) {
-		char p[PATH_MAX_LEN], tmp[16];
+		char p[OSV_PATH_LEN], tmp[16];
 		const char *type, *score;
 		if (parent && *parent)
 			pathf(p, sizeof p, "%s.severity[%zu]", parent, i);
@@ -247,7 +247,7 @@ static int add_events(vd_record *r, vd_range *g, json_t *events, const char *rp)
 	json_t *ev;
 	size_t k;
 	json_array_foreach(events, k, ev) {
-		char p[PATH_MAX_LEN];
+		char p[OSV_PATH_LEN];
 		pathf(p, sizeof p, "%s.events[%zu]", rp, k);
 		if (!json_is_object(ev))
 			return vd_error_set(VD_EINVAL, "%s: not an object", p);
@@ -259,7 +259,7 @@ static int add_events(vd_record *r, vd_range *g, json_t *events, const char *rp)
 			vd_event_kind kind;
 			if (vd_event_kind_parse(key, &kind))
 				return vd_error_set(VD_EINVAL, "%s: unknown event '%.64s'", p, key);
-			char vp[PATH_MAX_LEN + 32], tmp[32];
+			char vp[OSV_PATH_LEN + 32], tmp[32];
 			const char *s;
 			pathf(vp, sizeof vp, "%s.%s", p, key);
 			int rc = elem_str(val, vp, tmp, sizeof tmp, &s);
@@ -286,7 +286,7 @@ static int add_affected(vd_record *r, json_t *v, const char *ap, bool *any_score
 	if ((rc = get_typed(v, ap, "package", false, &pkg)))
 		return rc;
 	if (pkg) {
-		char pp[PATH_MAX_LEN];
+		char pp[OSV_PATH_LEN];
 		const char *eco, *name, *purl;
 		join(pp, sizeof pp, ap, "package");
 		if ((rc = get_str(pkg, pp, "ecosystem", &eco)) || (rc = get_str(pkg, pp, "name", &name)) ||
@@ -299,7 +299,7 @@ static int add_affected(vd_record *r, json_t *v, const char *ap, bool *any_score
 	if ((rc = get_typed(v, ap, "ranges", true, &ranges)))
 		return rc;
 	json_array_foreach(ranges, j, x) {
-		char rp[PATH_MAX_LEN];
+		char rp[OSV_PATH_LEN];
 		const char *type, *repo;
 		json_t *events;
 		pathf(rp, sizeof rp, "%s.ranges[%zu]", ap, j);
@@ -317,7 +317,7 @@ static int add_affected(vd_record *r, json_t *v, const char *ap, bool *any_score
 	if ((rc = get_typed(v, ap, "versions", true, &versions)))
 		return rc;
 	json_array_foreach(versions, j, x) {
-		char vp[PATH_MAX_LEN], tmp[32];
+		char vp[OSV_PATH_LEN], tmp[32];
 		const char *s;
 		pathf(vp, sizeof vp, "%s.versions[%zu]", ap, j);
 		if ((rc = elem_str(x, vp, tmp, sizeof tmp, &s)))
@@ -375,7 +375,7 @@ static int convert(json_t *doc, vd_record *r)
 	if ((rc = get_typed(doc, "", "aliases", true, &arr)))
 		return rc;
 	json_array_foreach(arr, i, v) {
-		char p[PATH_MAX_LEN], tmp[32];
+		char p[OSV_PATH_LEN], tmp[32];
 		pathf(p, sizeof p, "aliases[%zu]", i);
 		if ((rc = elem_str(v, p, tmp, sizeof tmp, &s)))
 			return rc;
@@ -403,7 +403,7 @@ static int convert(json_t *doc, vd_record *r)
 		if ((rc = get_typed(dbs, "database_specific", "cwe_ids", true, &arr)))
 			return rc;
 		json_array_foreach(arr, i, v) {
-			char p[PATH_MAX_LEN], tmp[32];
+			char p[OSV_PATH_LEN], tmp[32];
 			pathf(p, sizeof p, "database_specific.cwe_ids[%zu]", i);
 			if ((rc = elem_str(v, p, tmp, sizeof tmp, &s)))
 				return rc;
@@ -416,7 +416,7 @@ static int convert(json_t *doc, vd_record *r)
 	if ((rc = get_typed(doc, "", "affected", true, &arr)))
 		return rc;
 	json_array_foreach(arr, i, v) {
-		char ap[PATH_MAX_LEN];
+		char ap[OSV_PATH_LEN];
 		pathf(ap, sizeof ap, "affected[%zu]", i);
 		if ((rc = add_affected(r, v, ap, &any_score)))
 			return rc;
@@ -429,7 +429,7 @@ static int convert(json_t *doc, vd_record *r)
 	if ((rc = get_typed(doc, "", "references", true, &arr)))
 		return rc;
 	json_array_foreach(arr, i, v) {
-		char p[PATH_MAX_LEN], tmp[32];
+		char p[OSV_PATH_LEN], tmp[32];
 		const char *type, *url;
 		pathf(p, sizeof p, "references[%zu]", i);
 		if (!json_is_object(v))
@@ -448,7 +448,7 @@ static int convert(json_t *doc, vd_record *r)
 	if ((rc = get_typed(doc, "", "credits", true, &arr)))
 		return rc;
 	json_array_foreach(arr, i, v) {
-		char p[PATH_MAX_LEN], tmp[32];
+		char p[OSV_PATH_LEN], tmp[32];
 		const char *name, *type;
 		pathf(p, sizeof p, "credits[%zu]", i);
 		if (!json_is_object(v))

@@ -338,8 +338,12 @@ int vd_cvss_parse_ex(const char *vector, unsigned flags, vd_cvss *out)
 	char buf[VD_CVSS_MAX_LEN + 1];
 	memcpy(buf, vector, len);
 	buf[len] = '\0';
-	if (memchr(buf, '\0', len))
-		return vd_error_set(VD_EINVAL, "CVSS vector: contains a NUL byte");
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)buf[i];
+		if (ch <= 0x20 || ch >= 0x7f)
+			return vd_error_set(VD_EINVAL, "CVSS vector: invalid character 0x%02X at offset %zu "
+			                    "(vectors are printable ASCII without spaces)", ch, i);
+	}
 
 	/* prefix → version */
 	char *p = buf;

@@ -564,6 +564,10 @@ static void t_malformed(void)
 	              "cveMetadata.cveId: 'CVE-24-1' is not a CVE id");
 	expect_einval("{\"cveMetadata\": {\"cveId\": \"CVE-2024-123\", \"state\": \"PUBLISHED\"}, \"containers\": {\"cna\": {}}}",
 	              "cveMetadata.cveId");
+	expect_einval("{\"cveMetadata\": {\"cveId\": \"CVE-2024-1234x\", \"state\": \"PUBLISHED\"}, \"containers\": {\"cna\": {}}}",
+	              "cveMetadata.cveId: 'CVE-2024-1234x' is not a CVE id");
+	expect_einval("{\"cveMetadata\": {\"cveId\": \"cve-2024-1234\", \"state\": \"PUBLISHED\"}, \"containers\": {\"cna\": {}}}",
+	              "cveMetadata.cveId");
 	expect_einval("{\"cveMetadata\": {\"cveId\": \"CVE-2024-1234\"}, \"containers\": {\"cna\": {}}}",
 	              "cveMetadata.state: missing");
 	expect_einval("{\"cveMetadata\": {\"cveId\": \"CVE-2024-1234\", \"state\": \"RESERVED\"}, \"containers\": {\"cna\": {}}}",
@@ -654,12 +658,26 @@ static void t_languages(void)
 	r = NULL;
 	rc = conv_str("{\"cveMetadata\": {\"cveId\": \"CVE-2024-0003\", \"state\": \"PUBLISHED\"},"
 	              "\"containers\": {\"cna\": {\"title\": \"T\","
-	              "  \"descriptions\": [{\"lang\": \"en-US\", \"value\": \"regional\"},"
+	              "  \"references\": [{\"url\": \"https://x.example/poc\", \"tags\": [\"third-party-advisory\", \"exploit\", \"patch\"]},"
+	              "                  {\"url\": \"https://x.example/fix\", \"tags\": [\"x_refsource_CONFIRM\", \"patch\", \"issue-tracking\"]}],"
+	              "  \"descriptions\": [{\"lang\": \"enm\", \"value\": \"not english\"}, {\"lang\": \"en-US\", \"value\": \"regional\"},"
 	              "                     {\"lang\": \"en\", \"value\": \"plain\"}]}}}", &r);
 	CHECK_INT(rc, VD_OK);
 	REQUIRE(r);
 	CHECK_STR(r->title.en, "T");
 	CHECK_STR(r->description.en, "plain");
+	REQUIRE(r->n_refs == 2);
+	CHECK_STR(r->refs[0].type, "exploit");   /* exploit outranks every other tag */
+	CHECK_STR(r->refs[1].type, "patch");
+	vd_record_free(r);
+
+	r = NULL;
+	rc = conv_str("{\"cveMetadata\": {\"cveId\": \"CVE-2024-0004\", \"state\": \"PUBLISHED\"},"
+	              "\"containers\": {\"cna\": {\"descriptions\": [{\"lang\": \"enm\", \"value\": \"x\"},"
+	              "  {\"lang\": \"en_GB\", \"value\": \"colour\"}]}}}", &r);
+	CHECK_INT(rc, VD_OK);
+	REQUIRE(r);
+	CHECK_STR(r->description.en, "colour");
 	vd_record_free(r);
 }
 

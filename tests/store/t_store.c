@@ -1009,6 +1009,50 @@ static void t_sqlite_check_detects_corruption(void)
 	rm_db("check.db");
 }
 
+/* A write failing part-way (a trigger refuses an affected row after the
+ * records row went in): outside a transaction nothing is left behind;
+ * inside one, commit refuses and rolls back. */
+static void t_sqlite_failed_write_rolls_back(void)
+{
+	const char *path = tmp_path("fail.db");
+	vd_store *s = NULL;
+	REQUIRE(vd_store_open(path, &s) == VD_OK);
+	REQUIRE(vd_store_migrate(s) == VD_OK);
+	REQUIRE(raw_exec(path, "CREATE TRIGGER no_bad BEFORE INSERT ON affected WHEN NEW.package = 'bad'"
+	                       " BEGIN SELECT RAISE(ABORT, 'bad package'); END;") == SQLITE_OK);
+	vd_record *r = mk("CVE-2017-0001", "fails", NULL, NULL, VD_STATE_PUBLISHED);
+	vd_record_add_alias(r, "GHSA-fail-fail-fail", "osv");
+	vd_record_add_affected(r)->package = vd_record_str(r, "bad");
+	CHECK_INT(vd_store_put(s, r), VD_ECONFLICT);
+	CHECK(strstr(vd_error_msg(), "bad package") != NULL);
+	vd_record *got = NULL;
+	CHECK_INT(vd_store_get(s, "CVE-2017-0001", &got), VD_ENOTFOUND);
+	char *id = NULL;
+	CHECK_INT(s->ops->resolve(s, "GHSA-fail-fail-fail", &id), VD_ENOTFOUND);
+
+	CHECK_INT(vd_store_begin(s), VD_OK);
+	CHECK_INT(put(s, mk("CVE-2017-0002", "good", NULL, NULL, VD_STATE_PUBLISHED)), VD_OK);
+	vd_record *bad = mk("CVE-2017-0003", "no id", NULL, NULL, VD_STATE_PUBLISHED);
+	bad->published = vd_record_str(bad, "not a date");
+	CHECK_INT(put(s, bad), VD_EINVAL);                 /* refused before writing: harmless */
+	CHECK_INT(vd_store_put(s, r), VD_ECONFLICT);       /* fails part-way */
+	CHECK_INT(vd_store_commit(s), VD_EIO);
+	CHECK(strstr(vd_error_msg(), "rolled back") != NULL);
+	CHECK_INT(vd_store_get(s, "CVE-2017-0002", &got), VD_ENOTFOUND);
+	CHECK_INT(vd_store_get(s, "CVE-2017-0001", &got), VD_ENOTFOUND);
+	CHECK_INT(vd_store_rollback(s), VD_OK);
+
+	CHECK_INT(vd_store_begin(s), VD_OK);               /* the next transaction is clean */
+	CHECK_INT(put(s, mk("CVE-2017-0002", "good", NULL, NULL, VD_STATE_PUBLISHED)), VD_OK);
+	CHECK_INT(vd_store_commit(s), VD_OK);
+	CHECK_INT(vd_store_get(s, "CVE-2017-0002", &got), VD_OK);
+	vd_record_free(got);
+	CHECK_INT(s->ops->check(s, NULL, NULL), VD_OK);
+	vd_record_free(r);
+	vd_store_close(s);
+	rm_db("fail.db");
+}
+
 int main(void)
 {
 	RUN(t_open_postgres_unsupported);
@@ -1044,6 +1088,7 @@ int main(void)
 		RUN(t_sqlite_migrate_old_and_empty);
 		RUN(t_sqlite_newer_version);
 		RUN(t_sqlite_check_detects_corruption);
+		RUN(t_sqlite_failed_write_rolls_back);
 		rmdir(tmpdir);
 	} else {
 		fprintf(stderr, "  cannot create a temp dir under %s\n", t && *t ? t : "/tmp");

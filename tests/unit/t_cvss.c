@@ -11,6 +11,9 @@
 #include "harness.h"
 #include "vulnd/cvss.h"
 #include "vulnd/error.h"
+#include <unistd.h>
+
+int vd_cmd_score(int argc, char **argv);   /* src/cli/cmd_score.c */
 
 /* ---- reference files ---- */
 
@@ -310,6 +313,8 @@ static void t_bad_vectors(void)
 	expect_error("AV:N/AC:L/Au:N/C:C/I:C/A:C/XY:Z", VD_EINVAL, "unknown metric 'XY'");
 	expect_error("AV:N/AC:L/AU:N/C:C/I:C/A:C", VD_EINVAL, "metric 'AU' is not a v2 metric");
 	expect_error("AV:N/AC:L/Au:N/C:C/I:C/A:C/E:X", VD_EINVAL, "bad value 'X' for metric 'E'");
+	expect_error("CVSS:3.1/AV:N /AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", VD_EINVAL, "invalid character 0x20 at offset 13");
+	expect_error("CVSS:3.1/AV:\xc3\xa9/AC:L", VD_EINVAL, "invalid character 0xC3");
 	/* size bound */
 	char big[2000];
 	memset(big, 'A', sizeof big - 1);
@@ -421,6 +426,57 @@ static void t_garbage(void)
 	}
 }
 
+/* ---- the `vulnd score` command (stdout captured) ---- */
+
+static int run_cmd(int argc, char **argv, char *out, size_t outsz)
+{
+	fflush(stdout);
+	FILE *tmp = tmpfile();
+	if (!tmp)
+		return -100;
+	int saved = dup(1);
+	dup2(fileno(tmp), 1);
+	int rc = vd_cmd_score(argc, argv);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	rewind(tmp);
+	size_t n = fread(out, 1, outsz - 1, tmp);
+	out[n] = '\0';
+	fclose(tmp);
+	return rc;
+}
+
+static void t_cmd_score(void)
+{
+	char out[8192];
+	char *ok_args[] = { "score", "--json", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P",
+	                    "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", NULL };
+	CHECK_INT(run_cmd(4, ok_args, out, sizeof out), 0);
+	CHECK(strstr(out, "{\"version\":\"3.1\",\"vector\":\"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P\","
+	                  "\"base_score\":9.8,\"base_severity\":\"Critical\",\"temporal_score\":9.3,") != NULL);
+	CHECK(strstr(out, "\"score\":9.3,\"severity\":\"Critical\",\"nomenclature\":\"CVSS-B\","
+	                  "\"macro_vector\":\"000200\"}") != NULL);
+	CHECK(strstr(out, "environmental_score") == NULL);
+
+	char *bad_args[] = { "score", "--json", "CVSS:3.1/AV:N", "AV:N/AC:L/Au:N/C:C/I:C/A:C", NULL };
+	CHECK_INT(run_cmd(4, bad_args, out, sizeof out), 2);
+	CHECK(strstr(out, "{\"vector\":\"CVSS:3.1/AV:N\",\"error\":\"CVSS v3.1 vector: missing mandatory metrics") != NULL);
+	CHECK(strstr(out, "\"base_score\":10.0") != NULL);   /* the valid one is still scored */
+
+	char *human[] = { "score", "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:U", NULL };
+	CHECK_INT(run_cmd(2, human, out, sizeof out), 0);
+	CHECK(strstr(out, "version 4.0") && strstr(out, "macro-vector 000220") && strstr(out, "CVSS-BT"));
+
+	char *help[] = { "score", "--help", NULL };
+	CHECK_INT(run_cmd(2, help, out, sizeof out), 0);
+	CHECK(strstr(out, "usage: vulnd score") != NULL);
+	char *none[] = { "score", NULL };
+	CHECK_INT(run_cmd(1, none, out, sizeof out), 2);
+	char *badopt[] = { "score", "--frob", "AV:N/AC:L/Au:N/C:C/I:C/A:C", NULL };
+	CHECK_INT(run_cmd(3, badopt, out, sizeof out), 2);
+}
+
 int main(void)
 {
 	RUN(t_reference_vectors);
@@ -432,5 +488,6 @@ int main(void)
 	RUN(t_property_v31);
 	RUN(t_property_v40);
 	RUN(t_garbage);
+	RUN(t_cmd_score);
 	return vt_done();
 }
