@@ -70,12 +70,64 @@ vd_jsplit *vd_jsplit_new(const char *name, const vd_input_sink *sink);  /* NULL 
 int vd_jsplit_feed(vd_jsplit *j, const char *buf, size_t len);  /* sink's stop code or VD_OK */
 int vd_jsplit_end(vd_jsplit *j);
 
+/* ---- XML (CNNVD, CNVD): every child element of the root becomes one JSON
+ * object for the sink.  Mapping: child element (local name, namespace
+ * ignored) → member; text-only element → string ("" when empty); element
+ * with children or attributes → object with "@attr" members and "#text"
+ * for non-blank text; a repeated child name → array of its values.
+ * Encodings: UTF-8, UTF-16 and what libxml2 knows natively; GBK, GB2312,
+ * GB18030 (declared in the prolog, or undeclared and not valid UTF-8 in the
+ * first chunk) are converted to UTF-8 with iconv.  Safety: no DTD accepted
+ * (a DOCTYPE is an error: no entities, XXE or billion laughs), no network,
+ * depth ≤ VD_DOC_DEPTH, ≤ VD_DOC_MAX bytes per element (larger ones are
+ * reported and skipped), libxml2's own 10 MB text-node limit.  A parse
+ * error is reported through sink->bad with the line number and ends that
+ * input (values already emitted stay); where = "name[N]" (child N). */
+typedef ptrdiff_t (*vd_read_fn)(void *src, char *buf, size_t n); /* bytes, 0 at end, -1 error (vd_error_set) */
+/* Stream form: head/head_len are bytes already read from the input (may be
+ * 0/NULL), then rd(src) supplies the rest.  Returns VD_OK or the sink's stop
+ * code (VD_ENOMEM when out of memory). */
+int vd_xml_split_stream(const char *name, const char *head, size_t head_len, vd_read_fn rd, void *src,
+                        const vd_input_sink *sink);
+int vd_xml_split(const char *name, const char *buf, size_t len, const vd_input_sink *sink);
+
 /* ---- converters: one JSON value → one record (*out owned by the caller) ---- */
 /* VD_EINVAL with a reason naming the field when the value isn't a usable record. */
 int vd_cve5_to_record(struct json_t *doc, vd_record **out);
 int vd_osv_to_record(struct json_t *doc, vd_record **out);
+/* NVD API 2.0: a {"cve":{…}} item or a bare cve object (one record).  A
+ * whole API page is handled by vd_format_to_records (several records). */
+int vd_nvd2_to_record(struct json_t *doc, vd_record **out);
+/* CNNVD XML <entry> / CNVD XML <vulnerability> as produced by the XML splitter. */
+int vd_cnnvd_to_record(struct json_t *doc, vd_record **out);
+int vd_cnvd_to_record(struct json_t *doc, vd_record **out);
+
+/* Multi-record callback: takes ownership of r (must vd_record_free it);
+ * return VD_OK to go on, anything else stops and is returned. */
+typedef int (*vd_record_cb)(void *ctx, vd_record *r);
+/* CSAF 2.0 (csaf_security_advisory, csaf_vex, any category): one record per
+ * vulnerabilities[] element.  Returns VD_OK when the document was usable
+ * (conversion errors of single vulnerabilities are reported through bad(),
+ * which may be NULL, with the index, and skipped), VD_EINVAL when the
+ * document as a whole is not CSAF, or what cb returned. */
+int vd_csaf_to_records(struct json_t *doc, vd_record_cb cb, void *ctx,
+                       void (*bad)(void *ctx, long index, const char *reason));
+/* NVD API 2.0 page ({"vulnerabilities":[…]}) when it reached the converter
+ * whole (the splitter normally cuts it): one record per item, like above. */
+int vd_nvd2_page_to_records(struct json_t *doc, vd_record_cb cb, void *ctx,
+                            void (*bad)(void *ctx, long index, const char *reason));
 
 /* Convert with the format's converter (detects when fmt is AUTO). */
 int vd_format_to_record(vd_format fmt, struct json_t *doc, vd_record **out, vd_format *detected);
+
+/* The general path used by import: convert one value into zero or more
+ * records (CSAF documents and unsplit NVD pages give several; every other
+ * format one).  Each record goes to cb, which owns it.  A value that is
+ * unusable as a whole → VD_EINVAL/VD_EUNSUPPORTED with the reason in
+ * vd_error_msg() (nothing was sent to cb).  Single bad parts of a
+ * multi-record value go to bad(ctx, index, reason) (may be NULL) and are
+ * skipped.  *detected (may be NULL) gets the format used. */
+int vd_format_to_records(vd_format fmt, struct json_t *doc, vd_format *detected, vd_record_cb cb,
+                         void (*bad)(void *ctx, long index, const char *reason), void *ctx);
 
 #endif

@@ -186,7 +186,7 @@ static int prep(vd_sqlite *s, int id, sqlite3_stmt **out)
 		if (rc != SQLITE_OK) {
 			const char *m = sqlite3_errmsg(s->db);
 			s->st[id] = NULL;
-			return vd_error_set(code_of(rc), "sqlite: preparing statement %d: %s%s", id, m,
+			return vd_error_set(code_of(rc), "sqlite: preparing \"%.48s...\": %s%s", stmt_sql[id], m,
 			                    strstr(m, "no such table") ?
 			                    " (is the database initialised? run `vulnd db migrate`)" : "");
 		}
@@ -1086,6 +1086,8 @@ static const vd_store_ops sqlite_ops = {
 
 int vd_store_sqlite_open(const char *path, vd_store **out)
 {
+	if (!out)
+		return vd_error_set(VD_EINVAL, "store: vd_store_sqlite_open without an out pointer");
 	*out = NULL;
 	if (vd_str_empty(path))
 		return vd_error_set(VD_EINVAL, "store: empty SQLite database path");

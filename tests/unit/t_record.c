@@ -85,7 +85,10 @@ static void t_json_round_trip(void)
 	CHECK_INT(back->affected[0].ranges[0].events[1].kind, VD_EV_FIXED);
 	CHECK(strstr(a, "\"base_score\":10") != NULL);
 	CHECK(strstr(a, "远程代码执行") != NULL);   /* UTF-8 kept, not \u-escaped */
+	vd_record_free(back);
+	back = NULL;
 	CHECK_INT(vd_record_from_json("{\"id\":1,\"id\":2}", 15, &back), VD_EINVAL);
+	CHECK(back == NULL);
 	vd_record_free(r);
 	free(a);
 	free(b);
