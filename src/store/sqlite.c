@@ -51,6 +51,7 @@
 #include "vulnd/store.h"
 #include "vulnd/error.h"
 #include "schema_sqlite.h"
+#include "sqlite_int.h"
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -139,17 +140,8 @@ static const char *const stmt_sql[ST_COUNT_] = {
 #define SEARCH_LIMIT_DEFAULT 20
 #define SEARCH_LIMIT_MAX 10000
 
-typedef struct {
-	vd_store base;               /* must be first */
-	sqlite3 *db;
-	bool memory;                 /* in-memory / temporary database */
-	sqlite3_stmt *st[ST_COUNT_];
-	char *src_copy;              /* strings handed out by source_get */
-	bool failed;                 /* a write failed part-way in the caller's transaction */
-	char failed_msg[256];        /* ... with this message */
-} vd_sqlite;
-
 static vd_sqlite *H(vd_store *s) { return (vd_sqlite *)s; }
+_Static_assert(ST_COUNT_ <= VD_SQ_CORE_STMTS, "raise VD_SQ_CORE_STMTS in sqlite_int.h");
 
 /* ---- errors and statements ---- */
 
@@ -264,6 +256,33 @@ static int op_end(vd_sqlite *s, bool own, int ret)
 	return ret;
 }
 
+/* ---- helpers shared with the other sqlite_*.c files (sqlite_int.h) ---- */
+int vd_sq_fail(vd_sqlite *s, int rc, const char *what) { return fail(s, rc, what); }
+int vd_sq_done(vd_sqlite *s, sqlite3_stmt *st, int rc, const char *what) { return done(s, st, rc, what); }
+int vd_sq_bind_text(sqlite3_stmt *st, int i, const char *v) { return bind_text(st, i, v); }
+int vd_sq_op_begin(vd_sqlite *s, bool *own) { return op_begin(s, own); }
+int vd_sq_op_end(vd_sqlite *s, bool own, int ret) { return op_end(s, own, ret); }
+
+int vd_sq_prep(vd_sqlite *s, const char *sql, sqlite3_stmt **out)
+{
+	int i;
+	for (i = 0; i < VD_SQ_EXTRA_STMTS && s->xsql[i]; i++)
+		if (s->xsql[i] == sql) {
+			*out = s->xst[i];
+			return VD_OK;
+		}
+	if (i == VD_SQ_EXTRA_STMTS)
+		return vd_error_set(VD_EINTERNAL, "sqlite: statement cache full (raise VD_SQ_EXTRA_STMTS)");
+	int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->xst[i], NULL);
+	if (rc != SQLITE_OK) {
+		s->xst[i] = NULL;
+		return vd_error_set(code_of(rc), "sqlite: preparing \"%.48s...\": %s", sql, sqlite3_errmsg(s->db));
+	}
+	s->xsql[i] = sql;
+	*out = s->xst[i];
+	return VD_OK;
+}
+
 /* FNV-1a 64 of the doc as 16 hex digits. */
 static void doc_hash(const char *doc, size_t n, char out[17])
 {
@@ -287,6 +306,8 @@ static void sq_close(vd_store *st)
 	vd_sqlite *s = H(st);
 	for (int i = 0; i < ST_COUNT_; i++)
 		sqlite3_finalize(s->st[i]);
+	for (int i = 0; i < VD_SQ_EXTRA_STMTS; i++)
+		sqlite3_finalize(s->xst[i]);
 	sqlite3_close(s->db);      /* rolls back an open transaction */
 	free(s->src_copy);
 	free(s);
