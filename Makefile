@@ -5,10 +5,10 @@ DB      ?= ./vulnd.db
 SHARED  ?= $(abspath ../shared)
 MODE    ?= release
 
-PKGS    := sqlite3 jansson yaml-0.1 yajl libarchive libmicrohttpd
+PKGS    := sqlite3 jansson yaml-0.1 yajl libarchive libmicrohttpd libxml-2.0
 # Debian packages the build and the tests need (checked by `make deps`).
 DEBS    := build-essential pkg-config clang libsqlite3-dev libjansson-dev libyaml-dev \
-           libyajl-dev libarchive-dev libmicrohttpd-dev cppcheck curl python3
+           libyajl-dev libarchive-dev libmicrohttpd-dev libxml2-dev cppcheck curl python3
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -31,7 +31,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/replay/%)
 WEB_SRC := $(wildcard web/*)
 
-.PHONY: all deps run test asan lint fuzz clean help check-shared bench man
+.PHONY: all deps run test asan lint fuzz clean help bench bench-import man compilers build-tests
 all: vulnd
 
 help:
@@ -101,8 +101,11 @@ run: deps vulnd
 	else echo "note: $(SHARED)/data not found; skipping the sample import"; fi
 	./vulnd --db $(DB) serve --listen 127.0.0.1:$(PORT)
 
-bench: vulnd
-	@sh bench/import.sh
+bench: bench-import
+
+bench-import: vulnd
+	@command -v bc >/dev/null || apt-get install -y -q bc >/dev/null
+	@SHARED=$(SHARED) sh bench/import.sh
 
 man: vulnd
 	./vulnd help --man > docs/man/vulnd.1
