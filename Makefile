@@ -5,10 +5,10 @@ DB      ?= ./vulnd.db
 SHARED  ?= $(abspath ../shared)
 MODE    ?= release
 
-PKGS    := sqlite3 jansson yaml-0.1 yajl libarchive libmicrohttpd libxml-2.0
+PKGS    := sqlite3 jansson yaml-0.1 yajl libarchive libmicrohttpd libxml-2.0 zlib libsodium
 # Debian packages the build and the tests need (checked by `make deps`).
-DEBS    := build-essential pkg-config clang libsqlite3-dev libjansson-dev libyaml-dev \
-           libyajl-dev libarchive-dev libmicrohttpd-dev libxml2-dev cppcheck curl python3
+DEBS    := build-essential pkg-config clang libsqlite3-dev libjansson-dev libyaml-dev libsodium-dev \
+           libyajl-dev libarchive-dev libmicrohttpd-dev libxml2-dev zlib1g-dev cppcheck curl python3 python3-packaging python3-rpm python3-apt libmaven3-core-java default-jre-headless
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -23,7 +23,7 @@ LDLIBS  += $(PKG_LIBS) -lm -lpthread
 
 B       := build/$(MODE)
 SRC     := $(shell find src -name '*.c' ! -path src/main.c | sort)
-OBJ     := $(SRC:%.c=$(B)/%.o)
+OBJ     := $(SRC:%.c=$(B)/%.o) $(B)/gen/openapi_yaml.o
 LIB     := $(B)/libvulnd.a
 TEST_SRC := $(shell find tests -name 't_*.c' | sort)
 TEST_BIN := $(TEST_SRC:%.c=$(B)/%)
@@ -31,7 +31,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/replay/%)
 WEB_SRC := $(wildcard web/*)
 
-.PHONY: all deps run test asan lint fuzz clean help bench bench-import man compilers build-tests
+.PHONY: all deps run test asan lint fuzz clean help bench bench-import bench-http man compilers build-tests
 all: vulnd
 
 help:
@@ -54,6 +54,19 @@ $(B)/vulnd: src/main.c $(LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(CFLAGS) -o $@ src/main.c $(LIB) $(LDFLAGS) $(LDLIBS)
+
+# docs/api/openapi.yaml embedded in the binary (served at /api/v1/openapi.yaml).
+$(B)/gen/openapi_yaml.c: docs/api/openapi.yaml
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	@{ echo '/* generated from docs/api/openapi.yaml by the Makefile: do not edit */'; \
+	  echo 'const unsigned char vd_openapi_yaml[] = {'; \
+	  od -An -v -tx1 $< | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '0};'; \
+	  echo 'const unsigned long vd_openapi_yaml_len = sizeof vd_openapi_yaml - 1;'; } > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/openapi_yaml.o: $(B)/gen/openapi_yaml.c
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 $(LIB): $(OBJ)
 	@rm -f $@
@@ -97,11 +110,25 @@ fuzz:
 run: deps vulnd
 	./vulnd --db $(DB) db init
 	@if [ -d "$(SHARED)/data" ]; then \
+	  for v in 1000 1194; do f="$(SHARED)/data/cwe/cwe-view-$$v.csv"; [ -f "$$f" ] && ./vulnd --db $(DB) import cwe "$$f"; done; \
 	  for d in cve5 osv; do [ -d "$(SHARED)/data/$$d" ] && ./vulnd --db $(DB) import auto "$(SHARED)/data/$$d"; done; true; \
 	else echo "note: $(SHARED)/data not found; skipping the sample import"; fi
 	./vulnd --db $(DB) serve --listen 127.0.0.1:$(PORT)
 
 bench: bench-import
+
+# HTTP load benchmark: vulnd serve vs nginx serving the same JSON (bench/http.sh;
+# installs nginx and wrk with apt-get when missing).  Prints figures, not a test.
+bench-http: vulnd
+	@SHARED=$(SHARED) sh bench/http.sh
+
+# Search benchmark (bench/search.c, issue 10): latency, index size and build
+# time on a 300k catalogue made from ../shared/data, vs SQLite's trigram.
+.PHONY: bench-search
+bench-search: $(B)/vulnd $(LIB)
+	@mkdir -p $(B)/bench
+	@$(CC) $(CFLAGS) -o $(B)/bench/search bench/search.c $(LIB) $(LDFLAGS) $(LDLIBS)
+	@VULND=$(abspath $(B)/vulnd) $(B)/bench/search $(SHARED) $(or $(SEARCH_RECORDS),300000)
 
 bench-import: vulnd
 	@command -v bc >/dev/null || apt-get install -y -q bc >/dev/null

@@ -4,8 +4,9 @@
 # in tests/fuzz/crashes/ (git-ignored).
 secs=${1:-60}
 mkdir -p build/fuzz tests/fuzz/crashes
-CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude $(pkg-config --cflags sqlite3 jansson yaml-0.1 yajl libarchive libmicrohttpd)"
-LIBS="$(pkg-config --libs sqlite3 jansson yaml-0.1 yajl libarchive libmicrohttpd) -lm -lpthread"
+PKGS=$(sed -n "s/^PKGS *:= *//p" Makefile)
+CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude $(pkg-config --cflags $PKGS)"
+LIBS="$(pkg-config --libs $PKGS) -lm -lpthread"
 SRC=$(find src -name '*.c' ! -path src/main.c)
 status=0
 for f in tests/fuzz/fuzz_*.c; do

@@ -84,6 +84,7 @@ typedef struct {
 	char *source;       /* cve5, osv, nvd2, cnnvd, cnvd, csaf, manual, computed */
 	char *source_id;    /* the id the source used for the record */
 	char *time;         /* the source's modified time (or import time) */
+	bool overridden;    /* this source had another value that lost the merge */
 } vd_provenance;
 
 typedef struct vd_record {
@@ -108,6 +109,11 @@ typedef struct vd_record {
 	vd_reference *refs; size_t n_refs;
 	vd_credit *credits; size_t n_credits;   /* discoverers and other credits */
 	vd_provenance *prov; size_t n_prov;
+	/* Import only, not part of the canonical JSON: the key the source
+	 * document is stored under when the source's record id alone is not
+	 * unique (a CSAF advisory per CVE: "RHSA-2019:1862/CVE-2019-1234").
+	 * NULL means id. */
+	char *source_key;
 } vd_record;
 
 /* New empty record with its own arena; NULL on ENOMEM. */

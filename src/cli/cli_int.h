@@ -39,9 +39,19 @@ bool vd_cli_wants_help(const vd_command *c, int argc, char **argv);
 
 int vd_cmd_import(vd_cli *cli, int argc, char **argv);
 int vd_cmd_show(vd_cli *cli, int argc, char **argv);
+/* vulnd cwe show|classes (cmd_cwe.c); `import cwe FILE` lands in vd_cmd_import_cwe */
+int vd_cmd_cwe(vd_cli *cli, int argc, char **argv);
+int vd_cmd_import_cwe(vd_cli *cli, const char *path);
 int vd_cmd_search(vd_cli *cli, int argc, char **argv);
 int vd_cmd_db(vd_cli *cli, int argc, char **argv);
+int vd_cmd_edit(vd_cli *cli, int argc, char **argv);
 int vd_cmd_serve(vd_cli *cli, int argc, char **argv);
+/* accounts, organisations, tokens, libraries, audit (issue 6) */
+int vd_cmd_user(vd_cli *cli, int argc, char **argv);
+int vd_cmd_org(vd_cli *cli, int argc, char **argv);
+int vd_cmd_token(vd_cli *cli, int argc, char **argv);
+int vd_cmd_library(vd_cli *cli, int argc, char **argv);
+int vd_cmd_audit(vd_cli *cli, int argc, char **argv);
 int vd_cmd_help(vd_cli *cli, int argc, char **argv);
 int vd_cmd_version(vd_cli *cli, int argc, char **argv);
 /* score is library code from src/score with its own argument handling */

@@ -67,11 +67,14 @@ int vd_cmd_import(vd_cli *cli, int argc, char **argv)
 		vd_command_usage(vd_command_find("import"), false);
 		return VD_EXIT_USAGE;
 	}
+	if (strcmp(argv[1], "cwe") == 0)     /* the CWE catalogue: cmd_cwe.c */
+		return vd_cmd_import_cwe(cli, argv[2]);
 	vd_format fmt;
 	if (vd_format_parse(argv[1], &fmt))
 		return vd_cli_fail("import", VD_EINVAL);
-	if (fmt != VD_FMT_AUTO && fmt != VD_FMT_CVE5 && fmt != VD_FMT_OSV) {
-		fprintf(stderr, "vulnd import: format %s is not supported yet (auto, cve5, osv)\n", argv[1]);
+	if (fmt == VD_FMT_UNKNOWN) {
+		fprintf(stderr, "vulnd import: format %s is not supported (auto, cve5, osv, nvd2, cnnvd, cnvd, csaf)\n",
+		        argv[1]);
 		return VD_EXIT_USAGE;
 	}
 	if (strcmp(argv[2], "-") != 0 && access(argv[2], R_OK) != 0) {
@@ -101,10 +104,11 @@ int vd_cmd_import(vd_cli *cli, int argc, char **argv)
 			                        vd_format_name((vd_format)f), (unsigned long long)st.by_format[f]);
 	if (!cli->quiet || rc)
 		fprintf(stderr, "%s: %llu read, %llu new, %llu changed, %llu unchanged, %llu joined by alias, "
-		        "%llu skipped%s%s%s in %.1fs\n",
+		        "%llu skipped, %llu hand-edited fields kept%s%s%s in %.1fs\n",
 		        argv[2], (unsigned long long)st.read, (unsigned long long)st.added,
 		        (unsigned long long)st.changed, (unsigned long long)st.unchanged,
 		        (unsigned long long)st.joined, (unsigned long long)st.skipped,
+		        (unsigned long long)st.kept_manual,
 		        off ? " (detected: " : "", fmts, off ? ")" : "", el);
 	vd_service_close(svc);
 	if (rc)

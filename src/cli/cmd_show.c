@@ -77,15 +77,31 @@ static void print_text(const vd_record *r)
 	}
 }
 
+/* Each field with the source that set it; losers marked. */
+static void print_provenance(const vd_record *r)
+{
+	printf("%s  [%s]\n", r->id, vd_state_name(r->state));
+	printf("%-16s %-8s %-10s %-22s %s\n", "FIELD", "", "SOURCE", "SOURCE ID", "TIME");
+	for (size_t i = 0; i < r->n_prov; i++) {
+		const vd_provenance *p = &r->prov[i];
+		printf("%-16s %-8s %-10s %-22s %s\n", p->field ? p->field : "-",
+		       p->overridden ? "(lost)" : "", p->source ? p->source : "-",
+		       p->source_id ? p->source_id : "-", p->time ? p->time : "-");
+	}
+}
+
 int vd_cmd_show(vd_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {0, 0, 0, 0}};
-	bool json = false;
+	static const struct option opts[] = {
+		{"json", no_argument, 0, 'j'}, {"provenance", no_argument, 0, 'p'}, {0, 0, 0, 0}};
+	bool json = false, prov = false;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jp", opts, NULL)) != -1) {
 		if (c == 'j')
 			json = true;
+		else if (c == 'p')
+			prov = true;
 		else
 			return VD_EXIT_USAGE;
 	}
@@ -117,6 +133,8 @@ int vd_cmd_show(vd_cli *cli, int argc, char **argv)
 			printf("%s\n", s);
 		free(s);
 		json_decref(o);
+	} else if (prov) {
+		print_provenance(r);
 	} else {
 		print_text(r);
 	}

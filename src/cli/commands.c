@@ -2,6 +2,7 @@
  * help CMD` and the man page (`vulnd help --man`) are generated from it. */
 #include "cli_int.h"
 #include "vulnd/error.h"
+#include "vulnd/http.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,19 +18,35 @@ static int run_score(vd_cli *cli, int argc, char **argv)
 const vd_command vd_commands[] = {
 	{"import", "import FORMAT PATH",
 	 "import records from a file, directory, .zip/.tar.gz bundle or - (stdin)",
-	 "FORMAT is auto (recognise by content), cve5 or osv.\n"
-	 "PATH may be one JSON or YAML file, a directory tree (cvelistV5 layout, the\n"
+	 "FORMAT is auto (recognise each record by content), cve5, osv, nvd2 (NVD API\n"
+	 "2.0 pages, items or bare cve objects), cnnvd (CNNVD XML), cnvd (CNVD XML) or\n"
+	 "csaf (CSAF 2.0: one record per vulnerability); cnnvd-xml and cnvd-xml are\n"
+	 "accepted too.  Or cwe for the MITRE CWE catalogue (a CSV view such as\n"
+	 "1000.csv, or cwec_v4.*.xml).\n"
+	 "PATH may be one JSON, YAML or XML file, a directory tree (cvelistV5 layout, the\n"
 	 "OSV/PyPI advisory layouts), a .zip or .tar.gz bundle, or - for stdin.\n"
+	 "XML may be UTF-8 or GBK/GB18030 (declared, or detected when not UTF-8);\n"
+	 "DTDs and entities are refused.\n"
 	 "Bad records are reported with file, position and reason and skipped; the\n"
 	 "rest is imported. Re-importing the same input changes nothing.\n"
 	 "Exit status: 0 all imported, 1 some records skipped, 2 unreadable input,\n"
 	 "4 storage error (the current batch is rolled back).",
 	 vd_cmd_import},
-	{"show", "show [--json] ID",
+	{"show", "show [--json] [--provenance] ID",
 	 "print one record; ID may be any alias (CVE-…, GHSA-…, GO-…, PYSEC-…)",
-	 "  --json     print the whole record as JSON (the canonical form)\n"
+	 "  --json        print the whole record as JSON (the canonical form)\n"
+	 "  --provenance  list each field with the source that set it, and the\n"
+	 "                sources whose different value lost the merge\n"
 	 "Exit status: 0 found, 1 not found.",
 	 vd_cmd_show},
+	{"cwe", "cwe show [--json] CWE-ID | cwe classes [--json]",
+	 "show a CWE (name, parents, children, GB/T 30279 class) or the GB/T 30279 class tree",
+	 "  show ID    ID is CWE-79 or 79; needs the catalogue (`vulnd import cwe FILE`)\n"
+	 "             for names and relations, the class table works without it\n"
+	 "  classes    the GB/T 30279-2020 classification tree with its codes\n"
+	 "  --json     JSON output (classes: one object a line)\n"
+	 "Exit status: 0 found, 1 not found.",
+	 vd_cmd_cwe},
 	{"search", "search [--json] [--severity S] [--limit N] [--offset N] [--all] QUERY",
 	 "find records whose id, title or description contains QUERY",
 	 "  --severity S  critical, high, medium or low\n"
@@ -39,6 +56,15 @@ const vd_command vd_commands[] = {
 	 "  --json        one JSON object a line\n"
 	 "Exit status: 0 hits found, 1 no match.",
 	 vd_cmd_search},
+	{"edit", "edit ID FIELD VALUE",
+	 "set a field of a record by hand; later imports never overwrite it",
+	 "FIELD is one of: state, published, withdrawn, title.zh, title.en,\n"
+	 "description.zh, description.en, solution.zh, solution.en, existence.zh/en,\n"
+	 "detection.zh/en, publisher, verifier, class_code, class_text, grade, library.\n"
+	 "VALUE - reads the value from standard input (up to 1 MiB).\n"
+	 "An empty VALUE (\"\") removes the manual edit: the imported value shows again.\n"
+	 "`vulnd show --provenance ID` shows which source set each field.",
+	 vd_cmd_edit},
 	{"db", "db init|migrate|check|stats [--json]",
 	 "create, migrate, check or describe the database",
 	 "  init      create the database (or migrate it to the latest schema)\n"
@@ -46,11 +72,17 @@ const vd_command vd_commands[] = {
 	 "  check     integrity check: storage, indexes in step with records\n"
 	 "  stats     counts by state, aliases, sources, size (--json for JSON)",
 	 vd_cmd_db},
-	{"serve", "serve [--listen ADDR:PORT] [--threads N]",
-	 "serve the HTTP API (GET /api/v1/vulns/{id}, GET /healthz)",
-	 "  --listen ADDR:PORT  default 127.0.0.1:8080\n"
+	{"serve", "serve [--config FILE] [--listen ADDR:PORT] [--threads N] [--access-log PATH|-|off]",
+	 "serve the HTTP API: /api/v1 (records, lists, search, vendors, stats), OSV /v1, /healthz, /metrics",
+	 "  --config FILE       read settings from FILE (vulnd.conf, key = value; see below)\n"
+	 "  --listen ADDR:PORT  default 127.0.0.1:8080 (port 0: any free port)\n"
 	 "  --threads N         worker threads (default 4)\n"
-	 "Only published records are served. Stops on SIGINT/SIGTERM.",
+	 "  --access-log PATH   access log file, - for stderr (default), off for none\n"
+	 "Options win over the file; --db / VULND_DB win over `database =`.\n"
+	 "Only published records are served. On SIGINT/SIGTERM the server stops\n"
+	 "accepting, lets in-flight requests finish, and exits 0.\n"
+	 "Endpoints: docs/api/openapi.yaml (also GET /api/v1/openapi.yaml).\n\n"
+	 VD_HTTP_CONFIG_HELP,
 	 vd_cmd_serve},
 	{"score", "score [--json] VECTOR...|-",
 	 "score CVSS v2.0/v3.0/v3.1/v4.0 vectors",
@@ -58,9 +90,65 @@ const vd_command vd_commands[] = {
 	 "  -        read one vector a line from standard input\n"
 	 "Exit status: 0 all vectors valid, 2 some invalid.",
 	 run_score},
+	{"user", "user add NAME --role ROLE [--org ORG] | list [--json] | show NAME | role NAME ROLE | disable NAME | enable NAME | passwd NAME",
+	 "manage user accounts (passwords are read from standard input)",
+	 "  add NAME --role ROLE [--org ORG]  new account; the password is read from standard\n"
+	 "                 input (without echo on a terminal), never from the command line\n"
+	 "  list [--json]  every account: name, role, state, created, organisation\n"
+	 "  show NAME      one account\n"
+	 "  role NAME ROLE change the role\n"
+	 "  disable NAME   refuse logins and tokens, end sessions (enable NAME undoes it)\n"
+	 "  passwd NAME    set a new password from standard input\n"
+	 "Roles: reporter, vendor (needs a vendor organisation), analyst, expert,\n"
+	 "support-unit (needs a support-unit organisation), admin.\n"
+	 "User names: 1-64 letters, digits and . _ - @. Passwords: 8-1024 bytes of UTF-8.",
+	 vd_cmd_user},
+	{"org", "org add NAME --type TYPE | list | show ORG | member ORG USER [--remove] | product ORG PRODUCT | contact ORG EMAIL [--name NAME]",
+	 "manage organisations, their members, products and security contacts",
+	 "  add NAME --type vendor|support-unit|reporter-team|alliance\n"
+	 "  list [--json]          every organisation with member/product/contact counts\n"
+	 "  show ORG [--json]      members, products, security contacts\n"
+	 "  member ORG USER        add USER to ORG (--remove: take them out)\n"
+	 "  product ORG PRODUCT    a product the vendor ORG owns (vendor organisations only)\n"
+	 "  contact ORG EMAIL [--name NAME]  a security contact of ORG",
+	 vd_cmd_org},
+	{"token", "token create USER --scope read|write|admin [--expires DAYS] | revoke ID | list [USER]",
+	 "create, revoke and list API tokens",
+	 "  create USER --scope S [--expires DAYS]  print a new token once on standard output\n"
+	 "                 (only its SHA-256 is stored; DAYS 1-3650, default: never expires)\n"
+	 "  revoke ID      the token stops working at once\n"
+	 "  list [USER]    tokens (of USER), newest first; never the token itself\n"
+	 "Scopes: read (GET), write (+ changes), admin (+ administration); always\n"
+	 "limited by the user's role.",
+	 vd_cmd_token},
+	{"library", "library add CODE --name NAME [OPTIONS] | policy CODE [OPTIONS] | list [--json] | show CODE [--json] | next-id CODE",
+	 "manage libraries (national, APP, VEH ...): id prefix, numbering, policy, fields",
+	 "  add CODE --name NAME   a sector library (--national for the national one;\n"
+	 "                         `db init` creates the national library NVDB)\n"
+	 "  policy CODE            change name, fields, deadlines, blackout windows\n"
+	 "  list | show CODE       libraries and their settings (--json)\n"
+	 "  next-id CODE           allocate the next id: CODE-YYYYMM-NNNN (per month,\n"
+	 "                         never reused)\n"
+	 "Options:\n"
+	 "  --fields SET           extra fields: none, mobile-app, vehicle\n"
+	 "  --fix-days N           vendor fix deadline (default 45)\n"
+	 "  --ack-days N           vendor acknowledgement deadline (default 7)\n"
+	 "  --report-days N        Art. 7 vendor report deadline (default 2)\n"
+	 "  --blackout FROM/TO/REASON   no publication in [FROM, TO) (repeatable)\n"
+	 "  --clear-blackouts      drop the existing windows (policy)\n"
+	 "CODE: 2-12 upper-case letters and digits, starting with a letter.",
+	 vd_cmd_library},
+	{"audit", "audit verify | list [--limit N] [--json] | prune --before DATE",
+	 "verify, list or prune the append-only audit hash chain",
+	 "  verify         recompute the chain; names the first altered, deleted or\n"
+	 "                 reordered entry (exit 4 when broken)\n"
+	 "  list           the last N entries (default 50, 0: all)\n"
+	 "  prune --before DATE   drop entries older than DATE; refused (exit 3) for\n"
+	 "                 anything younger than 6 months (Art. 5)",
+	 vd_cmd_audit},
 	{"help", "help [COMMAND] [--man]", "show help for a command, or the man page",
 	 "  --man   print the manual page (troff) generated from this table", vd_cmd_help},
-	{"version", "version", "print the version", "", vd_cmd_version},
+	{"version", "version [compare|match [--json] SCHEME ARGS...]", "print the program version; compare versions or test a version against a range", "  compare SCHEME A B        print -1, 0 or 1 (exit 2 on an invalid version, with the reason)\n  match SCHEME VERSION RANGE  exit 0 when VERSION is in RANGE (vers: or native syntax), 1 when not\n  SCHEME -                  read \"A B\" / \"VERSION RANGE\" lines from stdin, one result a line\n  --json                    one JSON object a line\nSchemes: generic semver npm pypi deb rpm maven golang gem nuget apk (or an alias: python, debian, go, alpine, cargo, rubygems).", vd_cmd_version},
 	{NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -151,13 +239,6 @@ int vd_cmd_help(vd_cli *cli, int argc, char **argv)
 		return VD_EXIT_OK;
 	}
 	global_usage(stdout);
-	return VD_EXIT_OK;
-}
-
-int vd_cmd_version(vd_cli *cli, int argc, char **argv)
-{
-	(void)cli; (void)argc; (void)argv;
-	printf("vulnd " VULND_VERSION "\n");
 	return VD_EXIT_OK;
 }
 

@@ -306,11 +306,37 @@ static void fill_text(vd_record *d, vd_text *dst, const vd_text *src)
 	fill(d, &dst->en, src->en);
 }
 
+static bool same_strs(char **a, size_t na, char **b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return false;
+	return true;
+}
+
+/* Entries are folded only when they are the same in every part, so no
+ * range, version or CPE is ever lost in a merge. */
 static bool same_affected(const vd_affected *a, const vd_affected *b)
 {
-	return streq(a->vendor, b->vendor) && streq(a->product, b->product) &&
-	       streq(a->ecosystem, b->ecosystem) && streq(a->package, b->package) &&
-	       streq(a->purl, b->purl) && streq(a->source, b->source);
+	if (!(streq(a->vendor, b->vendor) && streq(a->product, b->product) &&
+	      streq(a->ecosystem, b->ecosystem) && streq(a->package, b->package) &&
+	      streq(a->purl, b->purl) && streq(a->source, b->source) && streq(a->vers, b->vers) &&
+	      streq(a->default_status, b->default_status) &&
+	      same_strs(a->cpes, a->n_cpes, b->cpes, b->n_cpes) &&
+	      same_strs(a->versions, a->n_versions, b->versions, b->n_versions) &&
+	      a->n_ranges == b->n_ranges))
+		return false;
+	for (size_t i = 0; i < a->n_ranges; i++) {
+		const vd_range *x = &a->ranges[i], *y = &b->ranges[i];
+		if (!streq(x->type, y->type) || !streq(x->repo, y->repo) || x->n_events != y->n_events)
+			return false;
+		for (size_t k = 0; k < x->n_events; k++)
+			if (x->events[k].kind != y->events[k].kind || strcmp(x->events[k].value, y->events[k].value))
+				return false;
+	}
+	return true;
 }
 
 static int copy_affected(vd_record *d, const vd_affected *s)
@@ -387,7 +413,9 @@ int vd_record_merge(vd_record *d, const vd_record *s)
 		vd_record_add_credit(d, s->credits[i].name, s->credits[i].type, s->credits[i].source);
 	for (size_t i = 0; i < s->n_prov; i++) {
 		const vd_provenance *p = &s->prov[i];
-		vd_record_add_prov(d, p->field, p->source, p->source_id, p->time);
+		vd_provenance *q = vd_record_add_prov(d, p->field, p->source, p->source_id, p->time);
+		if (q)
+			q->overridden = p->overridden;
 	}
 	return VD_OK;
 }

@@ -148,6 +148,8 @@ json_t *vd_record_to_jansson(const vd_record *r)
 			put_str(x, "source", r->prov[i].source);
 			put_str(x, "source_id", r->prov[i].source_id);
 			put_str(x, "time", r->prov[i].time);
+			if (r->prov[i].overridden)
+				json_object_set_new(x, "overridden", json_true());
 			json_array_append_new(a, x);
 		}
 		json_object_set_new(o, "provenance", a);
@@ -256,8 +258,12 @@ int vd_record_from_jansson(json_t *o, vd_record **out)
 		vd_record_add_ref(r, gs(v, "url"), gs(v, "type"), gs(v, "source"));
 	json_array_foreach(json_object_get(o, "credits"), i, v)
 		vd_record_add_credit(r, gs(v, "name"), gs(v, "type"), gs(v, "source"));
-	json_array_foreach(json_object_get(o, "provenance"), i, v)
-		vd_record_add_prov(r, gs(v, "field"), gs(v, "source"), gs(v, "source_id"), gs(v, "time"));
+	json_array_foreach(json_object_get(o, "provenance"), i, v) {
+		vd_provenance *p = vd_record_add_prov(r, gs(v, "field"), gs(v, "source"), gs(v, "source_id"),
+		                                      gs(v, "time"));
+		if (p)
+			p->overridden = json_is_true(json_object_get(v, "overridden"));
+	}
 	*out = r;
 	return VD_OK;
 }

@@ -1,7 +1,8 @@
 /* Turn a path into a stream of documents: a file, a directory tree, a
  * .zip/.tar(.gz|.bz2|.xz) bundle, or "-" (standard input).  JSON is fed
- * to the splitter in chunks (bounded memory for any file size); YAML files
- * are read whole up to VD_DOC_MAX. */
+ * to the splitter in chunks (bounded memory for any file size); XML (first
+ * non-blank byte '<') is streamed to the XML splitter; YAML files are read
+ * whole up to VD_DOC_MAX. */
 #include "vulnd/formats.h"
 #include "vulnd/error.h"
 #include <archive.h>
@@ -42,7 +43,7 @@ static bool wanted_name(const char *name)
 	if (base[0] == '.')
 		return false;
 	return vd_str_has_suffix(base, ".json") || vd_str_has_suffix(base, ".yaml") ||
-	       vd_str_has_suffix(base, ".yml");
+	       vd_str_has_suffix(base, ".yml") || vd_str_has_suffix(base, ".xml");
 }
 
 static bool yaml_name(const char *name)
@@ -53,6 +54,22 @@ static bool yaml_name(const char *name)
 /* Read a stream with a reader function; JSON goes chunk by chunk to the
  * splitter, YAML (by name or first byte) is collected up to VD_DOC_MAX. */
 typedef ssize_t (*read_fn)(void *src, char *buf, size_t n);
+
+/* XML goes to the XML splitter through this adapter (progress counted). */
+typedef struct {
+	walk *w;
+	read_fn rd;
+	void *src;
+} xml_src;
+
+static ptrdiff_t xml_read(void *p, char *buf, size_t n)
+{
+	xml_src *x = p;
+	ssize_t got = x->rd(x->src, buf, n);
+	if (got > 0)
+		progress(x->w, (uint64_t)got);
+	return got;
+}
 
 static int read_stream(walk *w, const char *name, read_fn rd, void *src)
 {
@@ -70,10 +87,15 @@ static int read_stream(walk *w, const char *name, read_fn rd, void *src)
 		i = 3;
 	while (i < (size_t)n && strchr(" \t\r\n", chunk[i]))
 		i++;
-	bool yaml = yaml_name(name) || (i < (size_t)n && chunk[i] != '{' && chunk[i] != '[');
+	bool xml = i < (size_t)n && chunk[i] == '<';     /* XML by content */
+	bool yaml = !xml && (yaml_name(name) || (i < (size_t)n && chunk[i] != '{' && chunk[i] != '['));
 	int rc = VD_OK;
 	if (n == 0) {
 		bad(w, name, "empty file");
+	} else if (xml) {
+		progress(w, (uint64_t)n);
+		xml_src xs = {w, rd, src};
+		rc = vd_xml_split_stream(name, chunk, (size_t)n, xml_read, &xs, w->sink);
 	} else if (yaml) {
 		vd_buf b;
 		vd_buf_init(&b, VD_DOC_MAX);

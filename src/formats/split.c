@@ -1,6 +1,10 @@
 /* Cut JSON and YAML input into one jansson value per record, with bounded
  * memory: a top-level JSON array is never built, each element is handed
- * to the sink when it is complete and freed.  Limits: VD_DOC_MAX bytes of
+ * to the sink when it is complete and freed.  The same holds for the
+ * `vulnerabilities` array of an NVD API 2.0 page (a top-level object whose
+ * "format" starts with "NVD_CVE" or that has resultsPerPage/totalResults
+ * before the array): its elements are emitted as "name[N]" one by one and
+ * the page wrapper itself is dropped.  Limits: VD_DOC_MAX bytes of
  * built data per value, VD_DOC_DEPTH nesting levels; duplicate keys and
  * YAML aliases are refused.  Invalid UTF-8 is refused by yajl. */
 #include "vulnd/formats.h"
@@ -19,6 +23,8 @@ typedef struct {
 	char *keys[VD_DOC_DEPTH + 2];   /* pending key per object level */
 	int depth;                      /* number of open containers */
 	bool top_array;                 /* top-level value is an array: emit elements */
+	bool cut;                       /* inside an NVD page's vulnerabilities[]: emit elements */
+	bool cut_done;                  /* that array was cut: drop the page wrapper */
 	long index;                     /* element index in the top array */
 	size_t size;                    /* approximate bytes built for this value */
 	const char *bad;                /* reason the current value is skipped */
@@ -41,12 +47,30 @@ static void set_bad(jctx *c, const char *fmt, const char *arg)
 }
 
 /* Base depth: the depth at which a complete value is a record. */
-static int base_depth(const jctx *c) { return c->top_array ? 1 : 0; }
+static int base_depth(const jctx *c) { return c->top_array ? 1 : c->cut ? 2 : 0; }
+
+/* Is the open top-level object an NVD API page whose key is vulnerabilities? */
+static bool nvd_page_array(const jctx *c)
+{
+	if (c->depth != 1 || c->top_array || c->cut_done || !json_is_object(c->stack[0]) || !c->keys[0] ||
+	    strcmp(c->keys[0], "vulnerabilities") != 0)
+		return false;
+	const char *f = json_string_value(json_object_get(c->stack[0], "format"));
+	return (f && strncmp(f, "NVD_CVE", 7) == 0) || json_object_get(c->stack[0], "resultsPerPage") ||
+	       json_object_get(c->stack[0], "totalResults");
+}
 
 static void emit(jctx *c, json_t *v)
 {
 	char where[4200];
-	if (c->top_array)
+	if (c->cut_done && c->depth == 0) {   /* the NVD page wrapper: not a record */
+		json_decref(v);
+		c->bad = NULL;
+		c->size = 0;
+		c->cut_done = false;
+		return;
+	}
+	if (c->top_array || c->cut)
 		snprintf(where, sizeof where, "%s[%ld]", c->name, c->index);
 	else
 		snprintf(where, sizeof where, "%s", c->name);
@@ -141,8 +165,14 @@ static int close_container(jctx *c)
 	json_t *v = c->stack[c->depth];
 	free(c->keys[c->depth]);
 	c->keys[c->depth] = NULL;
-	if (!v)       /* closing the top-level array */
+	if (!v) {     /* closing the top-level array or a cut NVD array */
+		if (c->cut && c->depth == 1) {
+			c->cut = false;
+			c->cut_done = true;
+			c->size = 0;
+		}
 		return 1;
+	}
 	value_done(c, v);
 	return c->stop ? 0 : 1;
 }
@@ -154,6 +184,14 @@ static int j_start_array(void *u)
 	jctx *c = u;
 	if (c->depth == 0 && c->top_array) /* second top-level value: treat as a record */
 		c->top_array = false;
+	if (nvd_page_array(c)) {            /* NVD page: cut its items, never build the array */
+		c->cut = true;
+		c->stack[1] = NULL;
+		c->keys[1] = NULL;
+		c->depth = 2;
+		c->size = 0;
+		return 1;
+	}
 	return open_container(c, json_array());
 }
 static int j_end_array(void *u) { return close_container(u); }
@@ -224,7 +262,7 @@ static void report(vd_jsplit *j, const char *buf, size_t off, bool at_end)
 	long line = j->line, col = j->col;
 	advance(buf, off, &line, &col);
 	char reason[600], where[4200];
-	const char *rest = c->top_array ? "; the rest of the file is skipped" : "";
+	const char *rest = c->top_array || c->cut ? "; the rest of the file is skipped" : "";
 	if (c->too_deep) {
 		snprintf(reason, sizeof reason, "line %ld, column %ld: nesting deeper than %d levels%s",
 		         line, col, VD_DOC_DEPTH, rest);
@@ -243,7 +281,7 @@ static void report(vd_jsplit *j, const char *buf, size_t off, bool at_end)
 	char *nl;
 	while ((nl = strchr(reason, '\n')))
 		*nl = ' ';
-	if (c->top_array)
+	if (c->top_array || c->cut)
 		snprintf(where, sizeof where, "%s[%ld]", c->name, c->index);
 	else
 		snprintf(where, sizeof where, "%s", c->name);
@@ -460,6 +498,11 @@ static bool looks_yaml(const char *name, const char *buf, size_t len)
 
 int vd_doc_split(const char *name, const char *buf, size_t len, const vd_input_sink *sink)
 {
+	size_t i = len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	while (i < len && strchr(" \t\r\n", buf[i]))
+		i++;
+	if (i < len && buf[i] == '<')
+		return vd_xml_split(name, buf, len, sink);
 	if (looks_yaml(name, buf, len))
 		return split_yaml(name, buf, len, sink);
 	return split_json(name, buf, len, sink);

@@ -8,6 +8,9 @@
  * resolves to one (an OSV GO-… aliasing CVE-… joins the CVE record). */
 #include "vulnd/service.h"
 #include "vulnd/error.h"
+#include "vulnd/cvss.h"
+#include "vulnd/cwe.h"
+#include "vulnd/gbt30279.h"
 #include "service_int.h"
 #include <jansson.h>
 #include <stdio.h>
@@ -15,16 +18,6 @@
 #include <string.h>
 
 #define BATCH 10000
-
-/* Lower number = consulted first in the merge (wins for single-valued fields). */
-static int source_rank(const char *src)
-{
-	static const char *order[] = {"manual", "cve5", "nvd2", "cnnvd", "cnvd", "osv", "csaf"};
-	for (size_t i = 0; i < sizeof order / sizeof *order; i++)
-		if (strcmp(src, order[i]) == 0)
-			return (int)i;
-	return 100;
-}
 
 typedef struct {
 	vd_service *svc;
@@ -59,9 +52,11 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 }
 
 /* ---- recompute a record from its source documents ---- */
+#define MAX_SOURCES 256   /* source documents folded into one record */
+
 typedef struct {
-	vd_record *docs[64];
-	int rank[64];
+	vd_record *docs[MAX_SOURCES];
+	char *names[MAX_SOURCES];
 	size_t n;
 	int err;
 } srcset;
@@ -69,85 +64,162 @@ typedef struct {
 static int collect(void *ctx, const vd_source_doc *d)
 {
 	srcset *ss = ctx;
-	if (ss->n == sizeof ss->docs / sizeof *ss->docs)
-		return VD_OK;   /* more than 64 sources for one record: keep the first 64 */
+	if (ss->n == MAX_SOURCES)
+		return VD_OK;   /* more are ignored (list order is deterministic) */
 	vd_record *r;
 	if (vd_record_from_json(d->json, strlen(d->json), &r)) {
 		ss->err = vd_error_set(VD_EINTERNAL, "stored source document %s/%s is corrupt: %s",
 		                       d->source, d->source_id, vd_error_msg());
 		return ss->err;
 	}
-	/* insertion sort by source rank (stable for equal ranks) */
-	int rk = source_rank(d->source);
-	size_t i = ss->n++;
-	while (i > 0 && ss->rank[i - 1] > rk) {
-		ss->docs[i] = ss->docs[i - 1];
-		ss->rank[i] = ss->rank[i - 1];
-		i--;
-	}
-	ss->docs[i] = r;
-	ss->rank[i] = rk;
-	return VD_OK;
+	ss->names[ss->n] = strdup(d->source);
+	ss->docs[ss->n++] = r;
+	return ss->names[ss->n - 1] ? VD_OK : (ss->err = vd_error_set(VD_ENOMEM, "out of memory"));
 }
 
-static const char *grade_for(double score)
+/* Parents through the stored CWE catalogue, for the GB/T class fallback. */
+static int store_cwe_parents(void *ctx, int cwe, int *out, size_t max)
 {
-	if (score >= 9.0) return "critical";
-	if (score >= 7.0) return "high";
-	if (score >= 4.0) return "medium";
-	if (score > 0.0) return "low";
-	return NULL;
+	vd_store *st = ctx;
+	return st->ops->cwe_parents ? st->ops->cwe_parents(st, cwe, out, max) : 0;
 }
 
-/* Where no source gave a grade: the highest CVSS v3/v4 base score decides
- * (9.0–10 critical 超危, 7.0–8.9 high 高危, 4.0–6.9 medium 中危, 0.1–3.9 low 低危). */
-static void compute_grade(vd_record *r)
+/* Where no source gave them (provenance "computed"):
+ *  - class_code: the GB/T 30279 class named by the source's class text
+ *    (CNNVD vuln-type), else that of the first CWE of the record whose class
+ *    is not 其他 (nearest mapped ancestor through the stored catalogue),
+ *    else 其他 when the record has CWEs (vulnd/gbt30279.h);
+ *  - grade: from a GB/T 30279 vector among the scores by the default
+ *    grading table, else from the highest CVSS v3/v4 base score by the
+ *    table's CVSS rows (9.0–10 超危, 7.0–8.9 高危, 4.0–6.9 中危, 0.1–3.9
+ *    低危).  grade_basis names the vector and the table version. */
+static void compute_grade(vd_store *st, vd_record *r)
 {
-	if (r->grade)
-		return;
-	double best = -1;
-	const vd_score *bs = NULL;
-	for (size_t i = 0; i < r->n_scores; i++) {
-		const vd_score *s = &r->scores[i];
-		if (s->base >= 0 && s->version && (s->version[0] == '3' || s->version[0] == '4') &&
-		    s->base > best) {
-			best = s->base;
-			bs = s;
+	if (!r->class_code) {
+		const vd_gbt_class *c = NULL, *other = vd_gbt_class_other();
+		char basis[96] = "";
+		if (r->class_text && (c = vd_gbt_class_by_name(r->class_text)))
+			snprintf(basis, sizeof basis, "class_text");
+		for (size_t i = 0; !c && i < r->n_cwes; i++) {
+			int via;
+			const vd_gbt_class *k = vd_gbt_classify_cwe_str(r->cwes[i], store_cwe_parents, st, &via);
+			if (k != other || i + 1 == r->n_cwes) {
+				c = k;
+				int id = 0;
+				if (k != other && via && (vd_cwe_id_parse(r->cwes[i], &id) != VD_OK || id != via))
+					snprintf(basis, sizeof basis, "%.40s via CWE-%d", r->cwes[i], via);
+				else
+					snprintf(basis, sizeof basis, "%.40s", r->cwes[i]);
+			}
+		}
+		vd_error_clear();
+		if (c) {
+			r->class_code = vd_record_str(r, c->code);
+			vd_record_add_prov(r, "class_code", "computed", basis, NULL);
 		}
 	}
-	if (!bs || !grade_for(best))
+	if (r->grade)
 		return;
-	r->grade = vd_record_str(r, grade_for(best));
-	r->grade_basis = vd_arena_printf(r->arena, "cvss:%s", bs->version);
-	vd_record_add_prov(r, "grade", "computed", bs->source, NULL);
+	char basis[256];
+	vd_gbt_grade g = VD_GBT_GRADE_NONE;
+	for (size_t i = 0; i < r->n_scores && g == VD_GBT_GRADE_NONE; i++) {
+		vd_gbt_vector v;
+		vd_gbt_result res;
+		if (vd_gbt_is_vector(r->scores[i].vector) && vd_gbt_vector_parse(r->scores[i].vector, &v) == VD_OK &&
+		    vd_gbt_grade_vector(NULL, &v, &res) == VD_OK) {
+			g = res.overall;
+			vd_strlcpy(basis, res.basis, sizeof basis);
+		}
+	}
+	if (g == VD_GBT_GRADE_NONE) {
+		double best = -1;
+		const vd_score *bs = NULL;
+		for (size_t i = 0; i < r->n_scores; i++) {
+			const vd_score *s = &r->scores[i];
+			double b = s->base;
+			vd_cvss c;
+			if (b < 0 && s->vector && vd_cvss_parse_ex(s->vector, VD_CVSS_ANY_ORDER, &c) == VD_OK &&
+			    c.version >= 30)
+				b = c.base;
+			if (b >= 0 && s->version && (s->version[0] == '3' || s->version[0] == '4') && b > best) {
+				best = b;
+				bs = s;
+			}
+		}
+		if (bs)
+			g = vd_gbt_grade_cvss(NULL, bs->version, best, bs->vector, basis, sizeof basis);
+	}
+	vd_error_clear();
+	if (g == VD_GBT_GRADE_NONE)
+		return;
+	r->grade = vd_record_str(r, vd_gbt_grade_key(g));
+	r->grade_basis = vd_record_str(r, basis);
+	vd_record_add_prov(r, "grade", "computed", basis, NULL);
 }
 
-static int recompute(vd_service *svc, const char *record_id, vd_record **out)
+/* The record users see, folded from its source documents by the merge
+ * rules (merge.c); ENOTFOUND when it has none left. */
+static int recompute(vd_service *svc, const char *record_id, vd_record **out, unsigned *kept_manual)
 {
 	srcset ss = {.n = 0};
+	vd_merge_src src[MAX_SOURCES];
 	int rc = svc->store->ops->source_list(svc->store, record_id, collect, &ss);
-	vd_record *m = NULL;
 	if (!rc && ss.err)
 		rc = ss.err;
 	if (!rc && ss.n == 0)
-		rc = vd_error_set(VD_EINTERNAL, "record %s has no source documents", record_id);
-	if (!rc && !(m = vd_record_new()))
-		rc = vd_error_set(VD_ENOMEM, "out of memory");
-	if (!rc) {
-		m->id = vd_record_str(m, record_id);
-		m->state = ss.docs[0]->state;
-		for (size_t i = 0; i < ss.n && !rc; i++)
-			rc = vd_record_merge(m, ss.docs[i]);
-		compute_grade(m);
+		rc = VD_ENOTFOUND;
+	for (size_t i = 0; !rc && i < ss.n; i++) {
+		src[i].source = ss.names[i];
+		src[i].doc = ss.docs[i];
 	}
-	for (size_t i = 0; i < ss.n; i++)
+	if (!rc && (rc = vd_merge_sources(record_id, src, ss.n, out, kept_manual)) == VD_OK)
+		compute_grade(svc->store, *out);
+	for (size_t i = 0; i < ss.n; i++) {
 		vd_record_free(ss.docs[i]);
-	if (rc) {
-		vd_record_free(m);
+		free(ss.names[i]);
+	}
+	return rc;
+}
+
+/* Recompute a record and write it if it changed (delete it when no source
+ * document is left).  *outcome: 'a'dded, 'c'hanged, 'u'nchanged, 'd'eleted. */
+int vd_svc_rebuild(vd_service *svc, const char *record_id, unsigned *kept_manual, char *outcome)
+{
+	vd_record *merged = NULL, *old = NULL;
+	char *oldjson = NULL, *newjson = NULL;
+	int rc = recompute(svc, record_id, &merged, kept_manual);
+	if (rc == VD_ENOTFOUND) {
+		rc = vd_store_delete(svc->store, record_id);
+		if (rc == VD_ENOTFOUND)
+			rc = VD_OK;
+		*outcome = 'd';
 		return rc;
 	}
-	*out = m;
-	return VD_OK;
+	if (rc)
+		return rc;
+	rc = vd_store_get(svc->store, record_id, &old);
+	if (rc == VD_ENOTFOUND || (rc == VD_OK && strcmp(old->id, record_id) != 0)) {
+		vd_record_free(old);   /* resolved through an alias: not this record */
+		old = NULL;
+		rc = VD_OK;
+	}
+	if (!rc)
+		rc = vd_record_to_json(merged, &newjson);
+	if (!rc && old)
+		rc = vd_record_to_json(old, &oldjson);
+	if (!rc) {
+		if (old && strcmp(oldjson, newjson) == 0) {
+			*outcome = 'u';
+		} else {
+			rc = vd_store_put(svc->store, merged);
+			*outcome = old ? 'c' : 'a';
+		}
+	}
+	free(oldjson);
+	free(newjson);
+	vd_record_free(old);
+	vd_record_free(merged);
+	return rc;
 }
 
 static uint64_t fnv1a(const char *s)
@@ -172,21 +244,10 @@ static bool incoming_wins(const vd_record *r, const vd_source_doc *cur, const ch
 	return wins;
 }
 
-/* Find the record a new source document joins: its own id, then aliases. */
-static int find_target(vd_service *svc, const vd_record *r, char **out)
-{
-	int rc = vd_store_resolve(svc->store, r->id, out);
-	for (size_t i = 0; rc == VD_ENOTFOUND && i < r->n_aliases; i++)
-		rc = vd_store_resolve(svc->store, r->aliases[i].id, out);
-	return rc;
-}
-
 static int store_one(importer *im, const char *where, vd_record *r, const char *source)
 {
 	vd_service *svc = im->svc;
-	char *json = NULL, *target = NULL, hash[17];
-	vd_record *old = NULL, *merged = NULL;
-	char *oldjson = NULL, *newjson = NULL;
+	char *json = NULL, *oldtarget = NULL, hash[17];
 	int rc;
 	if ((rc = vd_record_validate(r))) {
 		skipped(im, where, vd_error_msg());
@@ -196,97 +257,111 @@ static int store_one(importer *im, const char *where, vd_record *r, const char *
 		return rc;
 	snprintf(hash, sizeof hash, "%016llx", (unsigned long long)fnv1a(json));
 
+	const char *key = r->source_key ? r->source_key : r->id;
 	vd_source_doc cur;
-	rc = svc->store->ops->source_get(svc->store, source, r->id, &cur);
-	if (rc == VD_OK && strcmp(cur.hash, hash) == 0 && strcmp(cur.json, json) == 0) {
+	rc = svc->store->ops->source_get(svc->store, source, key, &cur);
+	if (rc == VD_OK && ((strcmp(cur.hash, hash) == 0 && strcmp(cur.json, json) == 0) ||
+	                    !incoming_wins(r, &cur, hash))) {
+		/* identical, or an older copy of the same source record (the same
+		 * record twice in one input): the stored one stays, so import
+		 * order never matters */
 		im->st->unchanged++;
 		free(json);
 		return VD_OK;
 	}
-	if (rc == VD_OK && !incoming_wins(r, &cur, hash)) {
-		/* the same source record twice in one input, or an older copy:
-		 * the stored one stays, so import order never matters */
-		im->st->unchanged++;
-		free(json);
-		return VD_OK;
-	}
-	if (rc == VD_OK) {
-		target = strdup(cur.record_id);
-		rc = target ? VD_OK : VD_ENOMEM;
-	} else if (rc == VD_ENOTFOUND) {
-		rc = find_target(svc, r, &target);
-		if (rc == VD_OK)
-			im->st->joined++;
-		else if (rc == VD_ENOTFOUND)
-			rc = (target = strdup(r->id)) ? VD_OK : VD_ENOMEM;
-	}
-	if (rc)
+	if (rc != VD_OK && rc != VD_ENOTFOUND)
 		goto out;
-	vd_source_doc nd = {source, r->id, target, hash, json};
+	const char *target = vd_merge_anchor(r);
+	if (rc == VD_OK && strcmp(cur.record_id, target) != 0 && !(oldtarget = strdup(cur.record_id))) {
+		rc = vd_error_set(VD_ENOMEM, "out of memory");
+		goto out;
+	}
+	bool was_new = rc == VD_ENOTFOUND;
+	vd_source_doc nd = {source, key, target, hash, json};
 	if ((rc = svc->store->ops->source_put(svc->store, &nd)))
 		goto out;
-	if ((rc = recompute(svc, target, &merged)))
+	char outcome = 'u';
+	unsigned kept = 0;
+	if ((rc = vd_svc_rebuild(svc, target, &kept, &outcome)))
 		goto out;
-	rc = vd_store_get(svc->store, target, &old);
-	if (rc == VD_ENOTFOUND) {
-		old = NULL;
-		rc = VD_OK;
+	im->st->kept_manual += kept;
+	if (was_new && outcome != 'a')
+		im->st->joined++;
+	switch (outcome) {
+	case 'a': im->st->added++; break;
+	case 'c': im->st->changed++; break;
+	default: im->st->unchanged++; break;
 	}
-	if (rc)
-		goto out;
-	if ((rc = vd_record_to_json(merged, &newjson)))
-		goto out;
-	if (old && (rc = vd_record_to_json(old, &oldjson)))
-		goto out;
-	if (old && strcmp(oldjson, newjson) == 0) {
-		im->st->unchanged++;
-	} else {
-		if ((rc = vd_store_put(svc->store, merged)))
-			goto out;
-		if (old)
-			im->st->changed++;
-		else
-			im->st->added++;
+	if (oldtarget) {   /* the document moved to another record: fix the old one */
+		char o2;
+		rc = vd_svc_rebuild(svc, oldtarget, NULL, &o2);
 	}
 out:
 	free(json);
-	free(target);
-	free(oldjson);
-	free(newjson);
-	vd_record_free(old);
-	vd_record_free(merged);
+	free(oldtarget);
 	return rc;
+}
+
+/* One value → one or more records (a CSAF document gives one per
+ * vulnerability, an uncut NVD page one per item); each is stored. */
+typedef struct {
+	importer *im;
+	const vd_doc *d;
+	vd_format detected;
+	long n;
+} doc_ctx;
+
+static void on_part_bad(void *ctx, long index, const char *reason)
+{
+	doc_ctx *dc = ctx;
+	char where[4300];
+	snprintf(where, sizeof where, "%s#%ld", dc->d->where, index);
+	dc->im->st->read++;
+	skipped(dc->im, where, reason);
+}
+
+static int on_record(void *ctx, vd_record *r)
+{
+	doc_ctx *dc = ctx;
+	importer *im = dc->im;
+	int rc;
+	if (dc->n++ > 0)
+		im->st->read++;   /* the first record was counted with the value */
+	im->st->by_format[dc->detected]++;
+	if (!im->in_batch) {
+		if ((rc = vd_store_begin(im->svc->store))) {
+			vd_record_free(r);
+			return rc;
+		}
+		im->in_batch = 1;
+	}
+	rc = store_one(im, dc->d->where, r, vd_format_name(dc->detected));
+	vd_record_free(r);
+	if (rc)
+		return rc;
+	if (++im->in_batch > BATCH) {
+		if ((rc = vd_store_commit(im->svc->store)))
+			return rc;
+		im->in_batch = 0;
+	}
+	return VD_OK;
 }
 
 static int on_doc(void *ctx, const vd_doc *d)
 {
 	importer *im = ctx;
 	im->st->read++;
-	vd_record *r = NULL;
-	vd_format detected = VD_FMT_UNKNOWN;
-	int rc = vd_format_to_record(im->fmt, d->doc, &r, &detected);
-	if (rc) {
+	doc_ctx dc = {im, d, VD_FMT_UNKNOWN, 0};
+	int rc = vd_format_to_records(im->fmt, d->doc, &dc.detected, on_record, on_part_bad, &dc);
+	if (rc && dc.n == 0 && im->err == VD_OK && (rc == VD_EINVAL || rc == VD_EUNSUPPORTED)) {
 		char reason[1200];
 		snprintf(reason, sizeof reason, "%s%s%s", im->fmt == VD_FMT_AUTO ? "" : vd_format_name(im->fmt),
 		         im->fmt == VD_FMT_AUTO ? "" : ": ", vd_error_msg());
 		skipped(im, d->where, reason);
 		return VD_OK;
 	}
-	im->st->by_format[detected]++;
-	if (!im->in_batch) {
-		if ((rc = vd_store_begin(im->svc->store)))
-			goto fail;
-		im->in_batch = 1;
-	}
-	rc = store_one(im, d->where, r, vd_format_name(detected));
-	vd_record_free(r);
 	if (rc)
 		goto fail;
-	if (++im->in_batch > BATCH) {
-		if ((rc = vd_store_commit(im->svc->store)))
-			goto fail;
-		im->in_batch = 0;
-	}
 	return VD_OK;
 fail:
 	vd_error_prefix("%s: ", d->where);

@@ -2,9 +2,42 @@
 #ifndef VULND_SERVICE_INT_H
 #define VULND_SERVICE_INT_H
 #include "vulnd/store.h"
+#include "vulnd/service.h"
 
 struct vd_service {
 	vd_store *store;
+	/* accounts and the audit chain (auth.c): clock and login policy */
+	vd_clock_fn clock;
+	void *clock_ctx;
+	vd_auth_policy auth;
 };
+
+/* ---- merge rules (merge.c) ---- */
+#include "vulnd/record.h"
+
+/* One source document of a record, as stored. */
+typedef struct {
+	const char *source;     /* cve5, osv, ..., manual */
+	const vd_record *doc;
+} vd_merge_src;
+
+/* The record id a source document belongs to (see merge.c); borrowed from doc. */
+const char *vd_merge_anchor(const vd_record *doc);
+/* Fold the source documents of one record into the record users see.
+ * *out owned by the caller.  kept_manual (may be NULL) is increased by the
+ * number of field values a manual edit kept from being overwritten. */
+int vd_merge_sources(const char *record_id, vd_merge_src *src, size_t n, vd_record **out,
+                     unsigned *kept_manual);
+
+/* The char * slot of a single-valued field named as in provenance
+ * ("title.zh", "grade", ...); NULL for an unknown name. */
+char **vd_merge_field_slot(vd_record *r, const char *field, bool *is_grade);
+/* Comma-separated list of the editable field names, for messages. */
+const char *vd_merge_field_names(void);
+
+/* Recompute one record from its source documents and store it if it
+ * changed, or delete it when none is left (import.c).  *outcome is 'a'dded,
+ * 'c'hanged, 'u'nchanged or 'd'eleted. */
+int vd_svc_rebuild(vd_service *svc, const char *record_id, unsigned *kept_manual, char *outcome);
 
 #endif

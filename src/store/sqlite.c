@@ -52,6 +52,7 @@
 #include "vulnd/error.h"
 #include "schema_sqlite.h"
 #include "sqlite_int.h"
+#include "search_int.h"
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -65,22 +66,10 @@ enum {
 	ST_RESOLVE, ST_DOC_BY_ID, ST_REC_OLD, ST_REC_UPSERT, ST_REC_DEL,
 	ST_ALIAS_DEL, ST_ALIAS_INS, ST_CWE_DEL, ST_CWE_INS, ST_AFF_DEL, ST_AFF_INS,
 	ST_SRC_GET, ST_SRC_PUT, ST_SRC_LIST,
-	ST_SEARCH, ST_SEARCH_COUNT,
 	ST_STATE_COUNTS, ST_COUNTS, ST_DBSIZE,
 	ST_INTEGRITY, ST_FKCHECK, ST_CHECK_RECS, ST_CHECK_ALIASES, ST_CHECK_CWES, ST_CHECK_AFF,
 	ST_COUNT_
 };
-
-/* Search: up to SEARCH_WORDS words, each must match one of id, titles or
- * descriptions (ASCII case-insensitive LIKE).  ?1..?4 words (NULL = unused),
- * ?5 severity, ?6 include_unpublished, ?7 limit, ?8 offset. */
-#define SEARCH_WORDS 4
-#define LIKE(col, n) col " LIKE ?" #n " ESCAPE '\\'"
-#define WORD(n) " AND (?" #n " IS NULL OR " LIKE("id", n) " OR " LIKE("title_en", n) \
-	" OR " LIKE("title_zh", n) " OR " LIKE("json_extract(doc, '$.description.en')", n) \
-	" OR " LIKE("json_extract(doc, '$.description.zh')", n) ")"
-#define SEARCH_WHERE " WHERE (?6 OR state = 'published')" \
-	" AND (?5 IS NULL OR grade = ?5 COLLATE NOCASE)" WORD(1) WORD(2) WORD(3) WORD(4)
 
 static const char *const stmt_sql[ST_COUNT_] = {
 	[ST_USER_VERSION] = "PRAGMA user_version",
@@ -117,9 +106,6 @@ static const char *const stmt_sql[ST_COUNT_] = {
 	               " OR doc IS NOT excluded.doc",
 	[ST_SRC_LIST] = "SELECT source, source_id, record_id, hash, doc FROM sources"
 	                " WHERE record_id = ?1 ORDER BY source, source_id",
-	[ST_SEARCH] = "SELECT id, title_en, title_zh, published, grade, state FROM records"
-	              SEARCH_WHERE " ORDER BY published DESC, id DESC LIMIT ?7 OFFSET ?8",
-	[ST_SEARCH_COUNT] = "SELECT count(*) FROM records" SEARCH_WHERE,
 	[ST_STATE_COUNTS] = "SELECT state, count(*) FROM records GROUP BY state",
 	[ST_COUNTS] = "SELECT (SELECT count(*) FROM aliases WHERE alias <> record_id),"
 	              " (SELECT count(*) FROM sources), (SELECT count(*) FROM affected)",
@@ -133,12 +119,6 @@ static const char *const stmt_sql[ST_COUNT_] = {
 	[ST_CHECK_AFF] = "SELECT idx, vendor, product, ecosystem, package, purl FROM affected"
 	                 " WHERE record_id = ?1 ORDER BY idx",
 };
-
-/* Longest search text accepted (bytes). */
-#define SEARCH_TEXT_MAX 1024
-/* Search page size: default and cap. */
-#define SEARCH_LIMIT_DEFAULT 20
-#define SEARCH_LIMIT_MAX 10000
 
 static vd_sqlite *H(vd_store *s) { return (vd_sqlite *)s; }
 _Static_assert(ST_COUNT_ <= VD_SQ_CORE_STMTS, "raise VD_SQ_CORE_STMTS in sqlite_int.h");
@@ -584,7 +564,9 @@ static int put_locked(vd_sqlite *s, const vd_record *r, const char *doc, size_t 
 		return rc;
 	if (exists && (rc = del_index(s, r->id)))
 		return rc;
-	return put_index(s, r);
+	if ((rc = put_index(s, r)))
+		return rc;
+	return vd_sq_search_put(s, r);   /* the full-text index, same transaction */
 }
 
 static int sq_record_put(vd_store *st, const vd_record *r)
@@ -719,127 +701,12 @@ static int sq_source_list(vd_store *st, const char *record_id,
 	return ret ? ret : r2;
 }
 
-/* ---- search ---- */
-
-/* Append word w (n bytes) to b as a LIKE pattern part with %, _ and \ escaped. */
-static int like_escape(vd_buf *b, const char *w, size_t n)
-{
-	int rc = VD_OK;
-	for (size_t i = 0; i < n && !rc; i++) {
-		if (w[i] == '%' || w[i] == '_' || w[i] == '\\')
-			rc = vd_buf_addc(b, '\\');
-		if (!rc)
-			rc = vd_buf_addc(b, w[i]);
-	}
-	return rc;
-}
-
-/* Length of a separator at p: ASCII white space or U+3000 (ideographic space). */
-static size_t sep_len(const char *p)
-{
-	if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v')
-		return 1;
-	if ((unsigned char)p[0] == 0xe3 && (unsigned char)p[1] == 0x80 && (unsigned char)p[2] == 0x80)
-		return 3;
-	return 0;
-}
-
-/* Split text into at most SEARCH_WORDS "%word%" patterns; words past the
- * last slot join the last pattern ("%w4%w5%": in that order). */
-static int build_patterns(const char *text, vd_buf pat[SEARCH_WORDS], int *nw)
-{
-	*nw = 0;
-	const char *p = text;
-	int rc = VD_OK;
-	while (p && *p && !rc) {
-		size_t k;
-		while ((k = sep_len(p)) > 0)
-			p += k;
-		if (!*p)
-			break;
-		const char *w = p;
-		while (*p && !sep_len(p))
-			p++;
-		int slot = *nw < SEARCH_WORDS ? (*nw)++ : SEARCH_WORDS - 1;
-		if (pat[slot].len == 0)
-			rc = vd_buf_addc(&pat[slot], '%');
-		if (!rc)
-			rc = like_escape(&pat[slot], w, (size_t)(p - w));
-		if (!rc)
-			rc = vd_buf_addc(&pat[slot], '%');
-	}
-	return rc;
-}
-
-static void bind_search(sqlite3_stmt *q, const vd_buf pat[SEARCH_WORDS], int nw, const vd_search_query *qy)
-{
-	for (int i = 0; i < SEARCH_WORDS; i++)
-		if (i < nw)
-			sqlite3_bind_text(q, i + 1, pat[i].data, (int)pat[i].len, SQLITE_STATIC);
-		else
-			sqlite3_bind_null(q, i + 1);
-	bind_text(q, 5, vd_str_empty(qy->severity) ? NULL : qy->severity);
-	sqlite3_bind_int(q, 6, qy->include_unpublished ? 1 : 0);
-}
+/* ---- search (sqlite_search.c) ---- */
 
 static int sq_search(vd_store *st, const vd_search_query *qy,
                      int (*cb)(void *ctx, const vd_search_hit *h), void *ctx, uint64_t *total)
 {
-	vd_sqlite *s = H(st);
-	static const vd_search_query none = {0};
-	if (!qy)
-		qy = &none;
-	if (total)
-		*total = 0;
-	if (qy->text && strlen(qy->text) > SEARCH_TEXT_MAX)
-		return vd_error_set(VD_EINVAL, "store: search text longer than %d bytes", SEARCH_TEXT_MAX);
-	int limit = qy->limit <= 0 ? SEARCH_LIMIT_DEFAULT : qy->limit;
-	if (limit > SEARCH_LIMIT_MAX)
-		limit = SEARCH_LIMIT_MAX;
-	int offset = qy->offset < 0 ? 0 : qy->offset;
-
-	vd_buf pat[SEARCH_WORDS];
-	for (int i = 0; i < SEARCH_WORDS; i++)
-		vd_buf_init(&pat[i], 4 * SEARCH_TEXT_MAX);
-	int nw = 0, rc = build_patterns(qy->text, pat, &nw), ret = VD_OK;
-	sqlite3_stmt *q;
-	if (rc)
-		goto out;
-	if (total) {
-		if ((rc = prep(s, ST_SEARCH_COUNT, &q)))
-			goto out;
-		bind_search(q, pat, nw, qy);
-		rc = sqlite3_step(q);
-		if (rc == SQLITE_ROW)
-			*total = (uint64_t)sqlite3_column_int64(q, 0);
-		if ((rc = done(s, q, rc, "search: count")))
-			goto out;
-	}
-	if (!cb)
-		goto out;
-	if ((rc = prep(s, ST_SEARCH, &q)))
-		goto out;
-	if (sqlite3_stmt_busy(q)) {
-		rc = vd_error_set(VD_EINVAL, "store: search called from its own callback");
-		goto out;
-	}
-	bind_search(q, pat, nw, qy);
-	sqlite3_bind_int(q, 7, limit);
-	sqlite3_bind_int(q, 8, offset);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		vd_search_hit h = {
-			(const char *)sqlite3_column_text(q, 0), (const char *)sqlite3_column_text(q, 1),
-			(const char *)sqlite3_column_text(q, 2), (const char *)sqlite3_column_text(q, 3),
-			(const char *)sqlite3_column_text(q, 4), (const char *)sqlite3_column_text(q, 5),
-		};
-		if ((ret = cb(ctx, &h)) != 0)
-			break;
-	}
-	rc = done(s, q, ret ? SQLITE_DONE : rc, "search");
-out:
-	for (int i = 0; i < SEARCH_WORDS; i++)
-		vd_buf_free(&pat[i]);
-	return ret ? ret : rc;
+	return vd_sq_search(st, qy, cb, ctx, total);
 }
 
 /* ---- stats ---- */
@@ -1079,10 +946,66 @@ static int sq_check(vd_store *st, vd_check_cb cb, void *ctx)
 	rc = done(s, q, ret ? SQLITE_DONE : rc, "check: records");
 	if (ret || rc)
 		return ret ? ret : rc;
+	if ((rc = vd_sq_search_check(s, cb, ctx, &c.problems)))   /* full-text index */
+		return rc;
 	return c.problems ? VD_ECONFLICT : VD_OK;
 }
 
 /* ---- open ---- */
+
+/* The read-API area (sqlite_api.c). */
+int vd_sq_doc_get(vd_store *st, const char *const *ids, size_t n,
+                  int (*cb)(void *ctx, size_t i, const vd_doc_row *row), void *ctx);
+int vd_sq_list(vd_store *st, const vd_list_query *q, int (*cb)(void *ctx, const vd_list_item *it), void *ctx);
+int vd_sq_names(vd_store *st, const vd_names_query *q, int (*cb)(void *ctx, const char *name, uint64_t n),
+                void *ctx);
+int vd_sq_counts(vd_store *st, bool include_unpublished,
+                 int (*cb)(void *ctx, const char *dim, const char *key, uint64_t n), void *ctx);
+int vd_sq_affected_find(vd_store *st, const vd_pkg_query *q, int (*cb)(void *ctx, const vd_pkg_row *row),
+                        void *ctx);
+
+/* The CWE catalogue area (sqlite_cwe.c). */
+int vd_sq_cwe_put(vd_store *st, const struct vd_cwe *w);
+int vd_sq_cwe_get(vd_store *st, int id, struct vd_cwe **out);
+int vd_sq_cwe_parents(vd_store *st, int id, int *out, size_t max);
+int vd_sq_cwe_children(vd_store *st, int id, int (*cb)(void *ctx, int child), void *ctx);
+int vd_sq_cwe_count(vd_store *st, uint64_t *n);
+
+/* Accounts, organisations, libraries, audit chain (sqlite_auth.c). */
+int vd_sq_user_add(vd_store *st, const vd_user_info *u, const char *pw_hash, int64_t *id);
+int vd_sq_user_get(vd_store *st, const char *name, int64_t id, vd_user_info *out, char *pw_hash);
+int vd_sq_user_list(vd_store *st, int (*cb)(void *ctx, const vd_user_info *u), void *ctx);
+int vd_sq_user_update(vd_store *st, int64_t id, const char *role, int disabled, const char *pw_hash);
+int vd_sq_org_add(vd_store *st, const vd_org_info *o, int64_t *id);
+int vd_sq_org_get(vd_store *st, const char *name, int64_t id, vd_org_info *out);
+int vd_sq_org_list(vd_store *st, int (*cb)(void *ctx, const vd_org_info *o), void *ctx);
+int vd_sq_product_owners(vd_store *st, const char *product, int (*cb)(void *ctx, const vd_org_info *o),
+			 void *ctx);
+int vd_sq_org_member(vd_store *st, int64_t org_id, int64_t user_id, bool add);
+int vd_sq_user_orgs(vd_store *st, int64_t user_id, int64_t *ids, size_t max, size_t *n);
+int vd_sq_org_product_add(vd_store *st, int64_t org_id, const char *product);
+int vd_sq_org_contact_add(vd_store *st, int64_t org_id, const char *email, const char *name);
+int vd_sq_org_items(vd_store *st, int64_t org_id, int kind,
+		    int (*cb)(void *ctx, const char *a, const char *b), void *ctx);
+int vd_sq_token_add(vd_store *st, const vd_token_info *t, const char *hash, int64_t *id);
+int vd_sq_token_get(vd_store *st, const char *hash, int64_t id, vd_token_info *out);
+int vd_sq_token_list(vd_store *st, int64_t user_id, int (*cb)(void *ctx, const vd_token_info *t), void *ctx);
+int vd_sq_token_revoke(vd_store *st, int64_t id, const char *at);
+int vd_sq_session_add(vd_store *st, const char *hash, int64_t user_id, int64_t created, int64_t expires);
+int vd_sq_session_get(vd_store *st, const char *hash, int64_t *user_id, int64_t *expires);
+int vd_sq_session_delete(vd_store *st, const char *hash, int64_t user_id, int64_t expired_before);
+int vd_sq_login_get(vd_store *st, const char *name, vd_login_state *out);
+int vd_sq_login_put(vd_store *st, const char *name, const vd_login_state *ls);
+int vd_sq_library_add(vd_store *st, const vd_library_info *l, int64_t *id);
+int vd_sq_library_get(vd_store *st, const char *code, vd_library_info *out);
+int vd_sq_library_list(vd_store *st, int (*cb)(void *ctx, const vd_library_info *l), void *ctx);
+int vd_sq_library_update(vd_store *st, const vd_library_info *l);
+int vd_sq_library_next(vd_store *st, const char *code, const char *month, int64_t *n);
+int vd_sq_audit_bounds(vd_store *st, vd_audit_bounds *out);
+int vd_sq_audit_append(vd_store *st, vd_audit_entry *e, int (*seal)(vd_audit_entry *e));
+int vd_sq_audit_list(vd_store *st, int64_t after_seq, int64_t limit,
+		     int (*cb)(void *ctx, const vd_audit_entry *e), void *ctx);
+int vd_sq_audit_prune(vd_store *st, const char *before, const char *keep_after, int64_t *removed);
 
 static const vd_store_ops sqlite_ops = {
 	.version = VD_STORE_OPS_VERSION,
@@ -1103,6 +1026,49 @@ static const vd_store_ops sqlite_ops = {
 	.search = sq_search,
 	.stats = sq_stats,
 	.check = sq_check,
+	.doc_get = vd_sq_doc_get,
+	.list = vd_sq_list,
+	.names = vd_sq_names,
+	.counts = vd_sq_counts,
+	.affected_find = vd_sq_affected_find,
+	.search_ex = vd_sq_search_ex,
+	.search_rebuild = vd_sq_search_rebuild,
+	.cwe_put = vd_sq_cwe_put,
+	.cwe_get = vd_sq_cwe_get,
+	.cwe_parents = vd_sq_cwe_parents,
+	.cwe_children = vd_sq_cwe_children,
+	.cwe_count = vd_sq_cwe_count,
+	.user_add = vd_sq_user_add,
+	.user_get = vd_sq_user_get,
+	.user_list = vd_sq_user_list,
+	.user_update = vd_sq_user_update,
+	.org_add = vd_sq_org_add,
+	.org_get = vd_sq_org_get,
+	.org_list = vd_sq_org_list,
+	.org_member = vd_sq_org_member,
+	.user_orgs = vd_sq_user_orgs,
+	.org_product_add = vd_sq_org_product_add,
+	.org_contact_add = vd_sq_org_contact_add,
+	.org_items = vd_sq_org_items,
+	.product_owners = vd_sq_product_owners,
+	.token_add = vd_sq_token_add,
+	.token_get = vd_sq_token_get,
+	.token_list = vd_sq_token_list,
+	.token_revoke = vd_sq_token_revoke,
+	.session_add = vd_sq_session_add,
+	.session_get = vd_sq_session_get,
+	.session_delete = vd_sq_session_delete,
+	.login_get = vd_sq_login_get,
+	.login_put = vd_sq_login_put,
+	.library_add = vd_sq_library_add,
+	.library_get = vd_sq_library_get,
+	.library_list = vd_sq_library_list,
+	.library_update = vd_sq_library_update,
+	.library_next = vd_sq_library_next,
+	.audit_append = vd_sq_audit_append,
+	.audit_list = vd_sq_audit_list,
+	.audit_bounds = vd_sq_audit_bounds,
+	.audit_prune = vd_sq_audit_prune,
 };
 
 int vd_store_sqlite_open(const char *path, vd_store **out)
@@ -1136,6 +1102,11 @@ int vd_store_sqlite_open(const char *path, vd_store **out)
 	    (!s->memory && sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, &err) != SQLITE_OK)) {
 		rc = vd_error_set(VD_EIO, "sqlite: cannot set up %s: %s", path, err ? err : "failed");
 		sqlite3_free(err);
+		sqlite3_close(s->db);
+		free(s);
+		return rc;
+	}
+	if ((rc = vd_sq_search_attach(s))) {   /* the search tokenizer, before any migration */
 		sqlite3_close(s->db);
 		free(s);
 		return rc;

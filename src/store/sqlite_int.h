@@ -12,7 +12,7 @@
 #include <stdbool.h>
 
 #define VD_SQ_CORE_STMTS  48   /* statements of sqlite.c (enum in sqlite.c) */
-#define VD_SQ_EXTRA_STMTS 64   /* statements of the other files, cached by SQL address */
+#define VD_SQ_EXTRA_STMTS 192  /* statements of the other files, cached by SQL address */
 
 typedef struct {
 	vd_store base;               /* must be first */

@@ -49,6 +49,36 @@ expect_status "show by lower-case alias" 0 V show cve-2021-43784
 expect_grep "text show has title" "netlink" "$OUT"
 expect_status "stats: still one record" 0 V db stats --json
 expect_grep "one record, two sources" '"sources": 2' "$OUT"
+# Manual edits win over imports, now and later; provenance shows who set what.
+expect_status "edit title.zh" 0 V edit GO-2022-0274 title.zh "runc 命名空间限制绕过漏洞"
+expect_status "edit title.en" 0 V edit CVE-2021-43784 title.en "Hand-written title"
+expect_status "show after edit" 0 V show --json CVE-2021-43784
+expect_grep "zh title set by hand" '"zh": "runc 命名空间限制绕过漏洞"' "$OUT"
+expect_grep "en title set by hand" '"en": "Hand-written title"' "$OUT"
+python3 - "$F" "$TMP/newer.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["cveMetadata"]["dateUpdated"] = "2030-01-01T00:00:00.000Z"
+d["containers"]["cna"]["title"] = "A newer title from the CNA"
+json.dump(d, open(sys.argv[2], "w"))
+PY
+expect_status "import a newer CVE 5 version" 0 V import cve5 "$TMP/newer.json"
+expect_grep "import counts the kept edit" "1 hand-edited fields kept" "$ERR"
+expect_status "show --provenance" 0 V show --provenance CVE-2021-43784
+expect_grep "provenance: manual title" "title.en .* manual" "$OUT"
+expect_grep "provenance: losing cve5 title listed" "title.en .*(lost) *cve5" "$OUT"
+expect_status "remove the manual edit" 0 V edit CVE-2021-43784 title.en ""
+expect_status "show after removing the edit" 0 V show --json CVE-2021-43784
+expect_grep "imported newer title shows again" "A newer title from the CNA" "$OUT"
+expect_status "edit: unknown field → 2" 2 V edit CVE-2021-43784 colour blue
+expect_grep "edit lists the fields" "not an editable field (state, published" "$ERR"
+expect_status "edit: bad grade → 2" 2 V edit CVE-2021-43784 grade enormous
+expect_status "edit: bad date → 2" 2 V edit CVE-2021-43784 published yesterday
+expect_status "edit: unknown record → 1" 1 V edit CVE-1999-99999 title.en x
+expect_status "edit state → unpublished" 0 V edit CVE-2021-43784 state unpublished
+expect_status "search hides unpublished" 1 V search netlink
+expect_status "search --all shows it" 0 V search --all netlink
+expect_status "edit state back" 0 V edit CVE-2021-43784 state ""
 expect_status "show unknown → 1" 1 V show CVE-1999-99999
 expect_grep "show unknown says so" "no record CVE-1999-99999" "$ERR"
 expect_status "search hit" 0 V search netlink

@@ -1,0 +1,913 @@
+/* src/store/sqlite_search.c — full-text search of the SQLite backend
+ * (issue 10; design and limits in docs/search.md).
+ *
+ * Tables (migration 2 → 3, schema_sqlite.h):
+ *   search_docs(docid INTEGER PRIMARY KEY, record_id UNIQUE → records ON
+ *               DELETE CASCADE, state, published ('' when none), modified,
+ *               grade, score, class_code, library)
+ *       One row per record: the FTS rowid (stable across VACUUM, unlike the
+ *       implicit rowid of records) and the columns filters and facets read.
+ *       score is the highest CVSS base score of the record (NULL if none).
+ *   search_fts(ids, title, body, other) — FTS5, tokenizer "vd"
+ *       ids:   record id and aliases;  title: title zh + en;
+ *       body:  description zh + en;   other: solution zh + en, affected
+ *              vendors, products and packages, CWEs, class as given.
+ *       rowid = search_docs.docid.
+ *   trigger search_docs_delete: deleting a search_docs row (directly or by
+ *       the cascade from records) deletes its FTS row in the same statement.
+ *
+ * record_put calls vd_sq_search_put inside its transaction after writing
+ * the records row; record_delete needs nothing (cascade + trigger).  The
+ * index text is built from the vd_record, so check() can rebuild it and
+ * compare.  Control characters are blanked in indexed text so that the
+ * highlight markers (\x02, \x03) are unambiguous in snippets.
+ *
+ * Queries: the text is split at white space into words (at most
+ * SEARCH_WORDS); a word with searchable tokens becomes an FTS5 string
+ * ("word" with " doubled), which FTS5 hands to the vd tokenizer in query
+ * mode: a phrase of the word's tokens.  Words are ANDed.  A word without
+ * tokens (punctuation only: "%", "++") is matched literally as an ASCII
+ * case-insensitive substring of the indexed text (LIKE, '!' escapes), at
+ * most SEARCH_LITERALS of them.  User text never reaches FTS5 syntax
+ * outside a quoted string and never reaches SQL except as a bound value.
+ *
+ * Order: bm25 with column weights (ids 10, title 8, body 3, other 1), then
+ * published (newest first), then docid.  Without text, or through the old
+ * search op, newest first.  Cursor ("next_cursor"): the sort key of the last
+ * hit, so a page is a keyset range and costs the same at any depth.
+ */
+#include "search_int.h"
+#include "vulnd/error.h"
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SEARCH_TEXT_MAX 1024      /* bytes of query text */
+#define SEARCH_WORDS 16           /* words per query */
+#define SEARCH_LITERALS 4         /* punctuation-only words per query */
+#define SEARCH_LIMIT_DEFAULT 20
+#define SEARCH_LIMIT_MAX 10000
+#define FIELD_MAX (8u << 20)      /* bytes per indexed column */
+#define CHECK_REPORT_MAX 100      /* problems reported one by one */
+
+/* ---- index maintenance ---- */
+
+/* The docid of a record already indexed, if any: only then is the old text
+ * deleted (an FTS5 delete flushes the pending inserts of the transaction,
+ * so deleting for every new record would cost twice the indexing). */
+static const char SQL_DOC_FIND[] = "SELECT docid FROM search_docs WHERE record_id = ?1";
+static const char SQL_DOC_UPSERT[] =
+	"INSERT INTO search_docs(record_id, state, published, modified, grade, score, class_code, library)"
+	" VALUES(?1, ?2, coalesce(?3, ''), ?4, ?5, ?6, ?7, ?8)"
+	" ON CONFLICT(record_id) DO UPDATE SET state = excluded.state, published = excluded.published,"
+	" modified = excluded.modified, grade = excluded.grade, score = excluded.score,"
+	" class_code = excluded.class_code, library = excluded.library"
+	" RETURNING docid";
+static const char SQL_FTS_DEL[] = "DELETE FROM search_fts WHERE rowid = ?1";
+static const char SQL_FTS_INS[] =
+	"INSERT INTO search_fts(rowid, ids, title, body, other) VALUES(?1, ?2, ?3, ?4, ?5)";
+
+enum { COL_IDS, COL_TITLE, COL_BODY, COL_OTHER, NCOL };
+
+/* Append s to b, blanking control characters; a newline first when b is
+ * not empty. */
+static int add_text(vd_buf *b, const char *s)
+{
+	if (!s || !*s)
+		return VD_OK;
+	int rc = b->len ? vd_buf_addc(b, '\n') : VD_OK;
+	const char *p = s;
+	while (!rc && *p) {
+		const char *q = p;
+		while (*q && ((unsigned char)*q >= 0x20 || *q == '\n' || *q == '\t') && *q != 0x7f)
+			q++;
+		if (q > p)
+			rc = vd_buf_add(b, p, (size_t)(q - p));
+		if (!rc && *q) {
+			rc = vd_buf_addc(b, ' ');
+			q++;
+		}
+		p = q;
+	}
+	return rc;
+}
+
+/* The indexed text of r, one buffer per column (caller frees). */
+static int build_text(const vd_record *r, vd_buf col[NCOL])
+{
+	for (int i = 0; i < NCOL; i++)
+		vd_buf_init(&col[i], FIELD_MAX);
+	int rc = add_text(&col[COL_IDS], r->id);
+	for (size_t i = 0; !rc && i < r->n_aliases; i++)
+		rc = add_text(&col[COL_IDS], r->aliases[i].id);
+	if (!rc)
+		rc = add_text(&col[COL_TITLE], r->title.zh);
+	if (!rc)
+		rc = add_text(&col[COL_TITLE], r->title.en);
+	if (!rc)
+		rc = add_text(&col[COL_BODY], r->description.zh);
+	if (!rc)
+		rc = add_text(&col[COL_BODY], r->description.en);
+	if (!rc)
+		rc = add_text(&col[COL_OTHER], r->solution.zh);
+	if (!rc)
+		rc = add_text(&col[COL_OTHER], r->solution.en);
+	for (size_t i = 0; !rc && i < r->n_affected; i++) {
+		const vd_affected *a = &r->affected[i];
+		if (!(rc = add_text(&col[COL_OTHER], a->vendor)) && !(rc = add_text(&col[COL_OTHER], a->product)))
+			rc = add_text(&col[COL_OTHER], a->package);
+	}
+	for (size_t i = 0; !rc && i < r->n_cwes; i++)
+		rc = add_text(&col[COL_OTHER], r->cwes[i]);
+	if (!rc)
+		rc = add_text(&col[COL_OTHER], r->class_text);
+	if (rc == VD_ETOOBIG)   /* keep what fits: a record is never refused for its size here */
+		rc = VD_OK;
+	return rc;
+}
+
+static void free_text(vd_buf col[NCOL])
+{
+	for (int i = 0; i < NCOL; i++)
+		vd_buf_free(&col[i]);
+}
+
+/* Highest CVSS base score, < 0 when none. */
+static double best_score(const vd_record *r)
+{
+	double m = -1;
+	for (size_t i = 0; i < r->n_scores; i++)
+		if (r->scores[i].base >= 0 && r->scores[i].base <= 10 && r->scores[i].base > m)
+			m = r->scores[i].base;
+	return m;
+}
+
+static void bind_buf(sqlite3_stmt *q, int i, const vd_buf *b)
+{
+	if (b->len)
+		sqlite3_bind_text(q, i, b->data, (int)b->len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(q, i);
+}
+
+int vd_sq_search_put(vd_sqlite *s, const vd_record *r)
+{
+	sqlite3_stmt *q;
+	int rc = vd_sq_prep(s, SQL_DOC_FIND, &q);
+	if (rc)
+		return rc;
+	vd_sq_bind_text(q, 1, r->id);
+	rc = sqlite3_step(q);
+	bool existed = rc == SQLITE_ROW;
+	if ((rc = vd_sq_done(s, q, rc, "search index: finding the document row")) ||
+	    (rc = vd_sq_prep(s, SQL_DOC_UPSERT, &q)))
+		return rc;
+	double sc = best_score(r);
+	vd_sq_bind_text(q, 1, r->id);
+	vd_sq_bind_text(q, 2, vd_state_name(r->state));
+	vd_sq_bind_text(q, 3, r->published);
+	vd_sq_bind_text(q, 4, r->modified);
+	vd_sq_bind_text(q, 5, r->grade);
+	if (sc >= 0)
+		sqlite3_bind_double(q, 6, sc);
+	else
+		sqlite3_bind_null(q, 6);
+	vd_sq_bind_text(q, 7, r->class_code);
+	vd_sq_bind_text(q, 8, r->library);
+	rc = sqlite3_step(q);
+	sqlite3_int64 docid = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_step(q);   /* finish the statement so the upsert completes */
+	if ((rc = vd_sq_done(s, q, rc, "search index: document row")))
+		return rc;
+	if (docid <= 0)
+		return vd_error_set(VD_EINTERNAL, "search index: no row id for record %s", r->id);
+	if (existed) {
+		if ((rc = vd_sq_prep(s, SQL_FTS_DEL, &q)))
+			return rc;
+		sqlite3_bind_int64(q, 1, docid);
+		if ((rc = vd_sq_done(s, q, sqlite3_step(q), "search index: removing old text")))
+			return rc;
+	}
+	vd_buf col[NCOL];
+	if ((rc = build_text(r, col)) == VD_OK && (rc = vd_sq_prep(s, SQL_FTS_INS, &q)) == VD_OK) {
+		sqlite3_bind_int64(q, 1, docid);
+		for (int i = 0; i < NCOL; i++)
+			bind_buf(q, i + 2, &col[i]);
+		rc = vd_sq_done(s, q, sqlite3_step(q), "search index: text");
+	}
+	free_text(col);
+	return rc;
+}
+
+/* Clearing: not DELETE FROM search_fts, which removes each row's tokens as
+ * the *current* tokenizer sees them (stale tokens would stay if it has
+ * changed): empty the content shadow tables, then 'rebuild' makes an
+ * empty index from the empty content.  The trigger then finds no FTS rows
+ * to delete for the search_docs rows. */
+static const char SQL_RB_CLEAR_FTS[] =
+	"DELETE FROM search_fts_content";
+static const char SQL_RB_CLEAR_FTS2[] = "DELETE FROM search_fts_docsize";
+static const char SQL_RB_REINDEX[] = "INSERT INTO search_fts(search_fts) VALUES('rebuild')";
+static const char SQL_RB_CLEAR_DOCS[] = "DELETE FROM search_docs";
+static const char SQL_RB_RECORDS[] = "SELECT id, doc FROM records ORDER BY rowid";
+static const char SQL_RB_OPTIMIZE[] = "INSERT INTO search_fts(search_fts) VALUES('optimize')";
+
+static int run_simple(vd_sqlite *s, const char *sql, const char *what)
+{
+	sqlite3_stmt *q;
+	int rc = vd_sq_prep(s, sql, &q);
+	return rc ? rc : vd_sq_done(s, q, sqlite3_step(q), what);
+}
+
+static int rebuild_locked(vd_sqlite *s)
+{
+	int rc = run_simple(s, SQL_RB_CLEAR_FTS, "search rebuild: clearing");
+	if (!rc)
+		rc = run_simple(s, SQL_RB_CLEAR_FTS2, "search rebuild: clearing");
+	if (!rc)
+		rc = run_simple(s, SQL_RB_REINDEX, "search rebuild: clearing");
+	if (!rc)
+		rc = run_simple(s, SQL_RB_CLEAR_DOCS, "search rebuild: clearing");
+	sqlite3_stmt *q;
+	if (rc || (rc = vd_sq_prep(s, SQL_RB_RECORDS, &q)))
+		return rc;
+	int ret = VD_OK;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *doc = (const char *)sqlite3_column_text(q, 1);
+		vd_record *r = NULL;
+		if (!doc || vd_record_from_json(doc, (size_t)sqlite3_column_bytes(q, 1), &r) != VD_OK) {
+			ret = vd_error_set(VD_EIO, "search rebuild: record %s does not decode: %s",
+			                   (const char *)sqlite3_column_text(q, 0), vd_error_msg());
+			break;
+		}
+		ret = vd_sq_search_put(s, r);
+		vd_record_free(r);
+		if (ret)
+			break;
+	}
+	rc = vd_sq_done(s, q, ret ? SQLITE_DONE : rc, "search rebuild: reading records");
+	if (ret || rc)
+		return ret ? ret : rc;
+	return run_simple(s, SQL_RB_OPTIMIZE, "search rebuild: optimize");
+}
+
+int vd_sq_search_rebuild(vd_store *st)
+{
+	vd_sqlite *s = (vd_sqlite *)st;
+	bool own;
+	int rc = vd_sq_op_begin(s, &own);
+	if (rc)
+		return rc;
+	return vd_sq_op_end(s, own, rebuild_locked(s));
+}
+
+/* SQL function vd_search_rebuild(): the migration's way to fill the index. */
+static void fn_rebuild(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	vd_sqlite *s = sqlite3_user_data(ctx);
+	if (rebuild_locked(s) != VD_OK)
+		sqlite3_result_error(ctx, vd_error_msg(), -1);
+	else
+		sqlite3_result_null(ctx);
+}
+
+int vd_sq_search_attach(vd_sqlite *s)
+{
+	int rc = vd_fts_register(s->db);
+	if (rc)
+		return rc;
+	if (sqlite3_create_function_v2(s->db, "vd_search_rebuild", 0, SQLITE_UTF8 | SQLITE_DIRECTONLY, s,
+	                               fn_rebuild, NULL, NULL, NULL) != SQLITE_OK)
+		return vd_error_set(VD_EIO, "sqlite: cannot register vd_search_rebuild: %s", sqlite3_errmsg(s->db));
+	return VD_OK;
+}
+
+/* ---- queries ---- */
+
+/* Parameters: ?1 MATCH expression; filters ?2..?16; literal words ?23..?26;
+ * cursor ?17 rank, ?18 published, ?20 docid; ?21 limit, ?22 offset. */
+#define F_TEXT " FROM search_fts f JOIN search_docs d ON d.docid = f.rowid"
+#define W_TEXT " WHERE search_fts MATCH ?1"
+#define F_ALL  " FROM search_docs d"
+#define W_ALL  " WHERE 1"
+/* Literal words ?23..?26 (see add_literal). */
+#define LIT23 " AND (?23 IS NULL OR EXISTS(SELECT 1 FROM search_fts l WHERE l.rowid = d.docid" \
+	" AND (l.ids LIKE ?23 ESCAPE '!' OR l.title LIKE ?23 ESCAPE '!'" \
+	" OR l.body LIKE ?23 ESCAPE '!' OR l.other LIKE ?23 ESCAPE '!')))"
+#define LIT24 " AND (?24 IS NULL OR EXISTS(SELECT 1 FROM search_fts l WHERE l.rowid = d.docid" \
+	" AND (l.ids LIKE ?24 ESCAPE '!' OR l.title LIKE ?24 ESCAPE '!'" \
+	" OR l.body LIKE ?24 ESCAPE '!' OR l.other LIKE ?24 ESCAPE '!')))"
+#define LIT25 " AND (?25 IS NULL OR EXISTS(SELECT 1 FROM search_fts l WHERE l.rowid = d.docid" \
+	" AND (l.ids LIKE ?25 ESCAPE '!' OR l.title LIKE ?25 ESCAPE '!'" \
+	" OR l.body LIKE ?25 ESCAPE '!' OR l.other LIKE ?25 ESCAPE '!')))"
+#define LIT26 " AND (?26 IS NULL OR EXISTS(SELECT 1 FROM search_fts l WHERE l.rowid = d.docid" \
+	" AND (l.ids LIKE ?26 ESCAPE '!' OR l.title LIKE ?26 ESCAPE '!'" \
+	" OR l.body LIKE ?26 ESCAPE '!' OR l.other LIKE ?26 ESCAPE '!')))"
+#define FILTERS \
+	" AND (?2 OR d.state = 'published')" \
+	" AND (?3 IS NULL OR d.state = ?3)" \
+	" AND (?4 IS NULL OR d.grade = ?4 COLLATE NOCASE)" \
+	" AND (?5 IS NULL OR d.score >= ?5) AND (?6 IS NULL OR d.score <= ?6)" \
+	" AND (?7 IS NULL OR EXISTS(SELECT 1 FROM record_cwes c WHERE c.record_id = d.record_id" \
+	"      AND c.cwe = ?7 COLLATE NOCASE))" \
+	" AND (?8 IS NULL OR d.class_code = ?8)" \
+	" AND (?9 IS NULL AND ?10 IS NULL OR EXISTS(SELECT 1 FROM affected a WHERE a.record_id = d.record_id" \
+	"      AND (?9 IS NULL OR a.vendor = ?9 COLLATE NOCASE)" \
+	"      AND (?10 IS NULL OR a.product = ?10 COLLATE NOCASE)))" \
+	" AND (?11 IS NULL OR d.library = ?11)" \
+	" AND (?12 IS NULL OR EXISTS(SELECT 1 FROM sources s WHERE s.record_id = d.record_id AND s.source = ?12))" \
+	" AND (?13 IS NULL OR d.published >= ?13)" \
+	" AND (?14 IS NULL OR (d.published <> '' AND d.published <= ?14))" \
+	" AND (?15 IS NULL OR d.modified >= ?15) AND (?16 IS NULL OR d.modified <= ?16)" \
+	LIT23 LIT24 LIT25 LIT26
+#define RANK "vd_rank(search_fts, 10.0, 8.0, 3.0, 1.0)"
+/* The page: ordered keys of the matches in a subquery with the LIMIT, so
+ * the join to records (titles) happens for the page's rows only; snippets
+ * come from SQL_SNIPPET per hit, for the same reason (a column of the
+ * sorted query would be computed for every match). */
+#define INNER_COLS "d.docid, d.record_id, d.published, d.grade, d.state, d.modified, d.score"
+#define OUTER "SELECT p.docid, p.record_id, r.title_en, r.title_zh, p.published, p.grade, p.state," \
+	" p.modified, p.score, p.rk FROM ("
+#define OUTER_END ") p JOIN records r ON r.id = p.record_id"
+#define AFTER_DATE " AND (?18 IS NULL OR d.published < ?18 OR (d.published = ?18 AND d.docid < ?20))"
+#define AFTER_RANK " AND (?17 IS NULL OR rk > ?17 OR (rk = ?17 AND (d.published < ?18" \
+	" OR (d.published = ?18 AND d.docid < ?20))))"
+#define PAGE " LIMIT ?21 OFFSET ?22"
+
+static const char SQL_PAGE_RANK[] =
+	OUTER "SELECT " INNER_COLS ", " RANK " AS rk" F_TEXT W_TEXT FILTERS AFTER_RANK
+	" ORDER BY rk, d.published DESC, d.docid DESC" PAGE OUTER_END
+	" ORDER BY p.rk, p.published DESC, p.docid DESC";
+static const char SQL_PAGE_TEXT_DATE[] =
+	OUTER "SELECT " INNER_COLS ", 0.0 AS rk" F_TEXT W_TEXT FILTERS AFTER_DATE
+	" ORDER BY d.published DESC, d.docid DESC" PAGE OUTER_END " ORDER BY p.published DESC, p.docid DESC";
+static const char SQL_PAGE_ALL[] =
+	OUTER "SELECT " INNER_COLS ", 0.0 AS rk" F_ALL W_ALL FILTERS AFTER_DATE
+	" ORDER BY d.published DESC, d.docid DESC" PAGE OUTER_END " ORDER BY p.published DESC, p.docid DESC";
+static const char SQL_SNIPPET[] =
+	"SELECT snippet(search_fts, -1, char(2), char(3), '…', 24) FROM search_fts"
+	" WHERE search_fts MATCH ?1 AND rowid = ?2";
+
+static const char SQL_COUNT_TEXT[] = "SELECT count(*)" F_TEXT W_TEXT FILTERS;
+static const char SQL_COUNT_ALL[] = "SELECT count(*)" F_ALL W_ALL FILTERS;
+
+#define FACET_GRADE(F, W) "SELECT d.grade, count(*)" F W FILTERS " AND d.grade IS NOT NULL" \
+	" GROUP BY d.grade ORDER BY 2 DESC, 1 LIMIT 10"
+#define FACET_YEAR(F, W) "SELECT substr(d.published, 1, 4), count(*)" F W FILTERS " AND d.published <> ''" \
+	" GROUP BY 1 ORDER BY 2 DESC, 1 DESC LIMIT 10"
+#define FACET_VENDOR(F, W) "SELECT min(a2.vendor), count(DISTINCT d.docid)" F \
+	" JOIN affected a2 ON a2.record_id = d.record_id" W FILTERS " AND a2.vendor IS NOT NULL" \
+	" GROUP BY a2.vendor COLLATE NOCASE ORDER BY 2 DESC, 1 LIMIT 10"
+#define FACET_CWE(F, W) "SELECT c2.cwe, count(*)" F " JOIN record_cwes c2 ON c2.record_id = d.record_id" \
+	W FILTERS " GROUP BY c2.cwe ORDER BY 2 DESC, 1 LIMIT 10"
+
+static const char SQL_FG_T[] = FACET_GRADE(F_TEXT, W_TEXT);
+static const char SQL_FG_A[] = FACET_GRADE(F_ALL, W_ALL);
+static const char SQL_FY_T[] = FACET_YEAR(F_TEXT, W_TEXT);
+static const char SQL_FY_A[] = FACET_YEAR(F_ALL, W_ALL);
+static const char SQL_FV_T[] = FACET_VENDOR(F_TEXT, W_TEXT);
+static const char SQL_FV_A[] = FACET_VENDOR(F_ALL, W_ALL);
+static const char SQL_FC_T[] = FACET_CWE(F_TEXT, W_TEXT);
+static const char SQL_FC_A[] = FACET_CWE(F_ALL, W_ALL);
+
+static const char *const facet_sql[VD_FACET_COUNT_][2] = {
+	[VD_FACET_GRADE] = {SQL_FG_A, SQL_FG_T},
+	[VD_FACET_YEAR] = {SQL_FY_A, SQL_FY_T},
+	[VD_FACET_VENDOR] = {SQL_FV_A, SQL_FV_T},
+	[VD_FACET_CWE] = {SQL_FC_A, SQL_FC_T},
+};
+
+/* A parsed query. */
+typedef struct {
+	vd_buf match;                    /* FTS5 expression, empty when no tokens */
+	vd_buf lit[SEARCH_LITERALS];     /* LIKE patterns of punctuation-only words */
+	int nlit;
+	bool text;                       /* the text had words */
+	/* cursor */
+	bool has_cursor;
+	double c_rank;
+	char c_pub[32];
+	sqlite3_int64 c_docid;
+} parsed;
+
+/* Builds the FTS5 phrase of one query word token by token:
+ * "t1" + "t2" * + ...  A lone CJK character becomes a prefix token (it is
+ * indexed only as the first half of bigrams and at the end of runs). */
+typedef struct {
+	vd_buf *out;
+	int n;          /* tokens so far */
+	int rc;
+	int last_end;   /* end offset of the last token */
+	char last;      /* its last byte */
+} phrase_builder;
+
+static int cjk_single(const char *tok, int n)
+{
+	/* one code point of three or four bytes (all CJK ranges are ≥ U+2E80) */
+	unsigned char c = (unsigned char)tok[0];
+	return (c >= 0xe0 && c < 0xf0 && n == 3) || (c >= 0xf0 && n == 4);
+}
+
+static int phrase_tok(void *ctx, int flags, const char *tok, int n, int start, int end)
+{
+	phrase_builder *pb = ctx;
+	(void)flags; (void)start;
+	if (pb->out) {
+		int rc = pb->n ? vd_buf_add(pb->out, " + \"", 4) : vd_buf_addc(pb->out, '"');
+		if (!rc)
+			rc = vd_buf_add(pb->out, tok, (size_t)n);   /* tokens never hold '"' */
+		if (!rc)
+			rc = vd_buf_addc(pb->out, '"');
+		if (!rc && cjk_single(tok, n))
+			rc = vd_buf_add(pb->out, " *", 2);
+		if (rc)
+			return pb->rc = rc;
+	}
+	pb->n++;
+	pb->last_end = end;
+	pb->last = n > 0 ? tok[n - 1] : 0;
+	return 0;
+}
+
+/* Length of white space at p: ASCII blanks or U+3000. */
+static size_t space_len(const char *p)
+{
+	if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v')
+		return 1;
+	if ((unsigned char)p[0] == 0xe3 && (unsigned char)p[1] == 0x80 && (unsigned char)p[2] == 0x80)
+		return 3;
+	return 0;
+}
+
+static int add_literal(parsed *pq, const char *w, size_t n)
+{
+	if (pq->nlit == SEARCH_LITERALS)
+		return vd_error_set(VD_EINVAL, "search: more than %d words without letters or digits",
+		                    SEARCH_LITERALS);
+	vd_buf *b = &pq->lit[pq->nlit++];
+	int rc = vd_buf_addc(b, '%');
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (w[i] == '%' || w[i] == '_' || w[i] == '!')
+			rc = vd_buf_addc(b, '!');   /* the ESCAPE character of LIT() */
+		if (!rc)
+			rc = vd_buf_addc(b, w[i]);
+	}
+	return rc ? rc : vd_buf_addc(b, '%');
+}
+
+static int parse_text(const char *text, parsed *pq)
+{
+	if (!text)
+		return VD_OK;
+	size_t len = strlen(text);
+	if (len > SEARCH_TEXT_MAX)
+		return vd_error_set(VD_EINVAL, "search: text of %zu bytes is longer than %d", len, SEARCH_TEXT_MAX);
+	if (!vd_utf8_valid(text, len))
+		return vd_error_set(VD_EINVAL, "search: text is not valid UTF-8 (byte %zu)", vd_utf8_check(text, len));
+	const char *p = text;
+	int words = 0, rc = VD_OK;
+	bool prefix = false;   /* the last word so far may be a prefix */
+	while (*p && !rc) {
+		size_t k;
+		while ((k = space_len(p)) > 0)
+			p += k;
+		if (!*p)
+			break;
+		const char *w = p;
+		while (*p && !space_len(p))
+			p++;
+		size_t n = (size_t)(p - w);
+		pq->text = true;
+		if (++words > SEARCH_WORDS)
+			return vd_error_set(VD_EINVAL, "search: more than %d words", SEARCH_WORDS);
+		phrase_builder pb = {NULL, 0, 0, 0, 0};
+		vd_fts_tokenize(w, (int)n, true, phrase_tok, &pb);
+		prefix = false;
+		if (pb.n == 0) {
+			rc = add_literal(pq, w, n);
+			continue;
+		}
+		if (pq->match.len && (rc = vd_buf_addc(&pq->match, ' ')))
+			break;
+		size_t mark = pq->match.len;
+		pb = (phrase_builder){&pq->match, 0, 0, 0, 0};
+		vd_fts_tokenize(w, (int)n, true, phrase_tok, &pb);
+		if ((rc = pb.rc))
+			break;
+		/* The query's last word, when it ends in a Latin letter, also
+		 * matches longer words (overflow → overflows, qux_d → qux_daemon). */
+		prefix = (size_t)pb.last_end == n && pb.last >= 'a' && pb.last <= 'z' &&
+		         pq->match.len > mark && pq->match.data[pq->match.len - 1] == '"';
+	}
+	if (!rc && prefix)
+		rc = vd_buf_add(&pq->match, " *", 2);
+	return rc;
+}
+
+/* Cursor: "r~RANK~PUB~DOCID" (ranked) or "d~PUB~DOCID" (by date), PUB the
+ * digits of the published timestamp (empty when none). */
+static void pub_digits(const char *pub, char *out, size_t n)
+{
+	size_t j = 0;
+	for (size_t i = 0; pub && pub[i] && j + 1 < n; i++)
+		if (pub[i] >= '0' && pub[i] <= '9')
+			out[j++] = pub[i];
+	out[j] = 0;
+}
+
+static int bad_cursor(void)
+{
+	return vd_error_set(VD_EINVAL, "search: bad cursor (use next_cursor of the previous page "
+	                    "of the same search)");
+}
+
+static int parse_cursor(const char *c, bool ranked, parsed *pq)
+{
+	if (!c || !*c)
+		return VD_OK;
+	if (strlen(c) > 100)
+		return bad_cursor();
+	int seps = 0;
+	for (const char *p = c; *p; p++)
+		seps += *p == '~';
+	if (seps != (ranked ? 3 : 2))
+		return bad_cursor();
+	char buf[128];
+	snprintf(buf, sizeof buf, "%s", c);
+	char *part[4];
+	int np = 0;
+	for (char *p = buf; np < 4;) {
+		part[np++] = p;
+		char *t = strchr(p, '~');
+		if (!t)
+			break;
+		*t = 0;
+		p = t + 1;
+	}
+	if (np != (ranked ? 4 : 3) || strcmp(part[0], ranked ? "r" : "d") != 0)
+		return bad_cursor();
+	int i = 1;
+	if (ranked) {
+		char *end;
+		pq->c_rank = strtod(part[1], &end);
+		if (end == part[1] || *end || !isfinite(pq->c_rank))
+			return bad_cursor();
+		i = 2;
+	}
+	const char *d = part[i];
+	size_t dl = strlen(d);
+	if (dl != 0 && dl != 14)
+		return bad_cursor();
+	for (size_t k = 0; k < dl; k++)
+		if (d[k] < '0' || d[k] > '9')
+			return bad_cursor();
+	if (dl)
+		snprintf(pq->c_pub, sizeof pq->c_pub, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", d, d + 4, d + 6, d + 8,
+		         d + 10, d + 12);
+	long v;
+	if (vd_parse_long(part[i + 1], 1, 0x7fffffffffffffffL, &v))
+		return bad_cursor();
+	pq->c_docid = v;
+	pq->has_cursor = true;
+	return VD_OK;
+}
+
+static const char *nz_filter(const char *s) { return s && *s ? s : NULL; }
+
+static void bind_filters(sqlite3_stmt *q, const vd_search_query *qy, const parsed *pq)
+{
+	if (pq->match.len)
+		sqlite3_bind_text(q, 1, pq->match.data, (int)pq->match.len, SQLITE_STATIC);
+	sqlite3_bind_int(q, 2, qy->include_unpublished ? 1 : 0);
+	vd_sq_bind_text(q, 3, nz_filter(qy->state));
+	vd_sq_bind_text(q, 4, nz_filter(qy->severity));
+	if (qy->score_min > 0)
+		sqlite3_bind_double(q, 5, qy->score_min);
+	if (qy->score_max > 0)
+		sqlite3_bind_double(q, 6, qy->score_max);
+	vd_sq_bind_text(q, 7, nz_filter(qy->cwe));
+	vd_sq_bind_text(q, 8, nz_filter(qy->class_code));
+	vd_sq_bind_text(q, 9, nz_filter(qy->vendor));
+	vd_sq_bind_text(q, 10, nz_filter(qy->product));
+	vd_sq_bind_text(q, 11, nz_filter(qy->library));
+	vd_sq_bind_text(q, 12, nz_filter(qy->source));
+	vd_sq_bind_text(q, 13, nz_filter(qy->published_from));
+	vd_sq_bind_text(q, 14, nz_filter(qy->published_to));
+	vd_sq_bind_text(q, 15, nz_filter(qy->modified_from));
+	vd_sq_bind_text(q, 16, nz_filter(qy->modified_to));
+	for (int i = 0; i < pq->nlit; i++)
+		sqlite3_bind_text(q, 23 + i, pq->lit[i].data, (int)pq->lit[i].len, SQLITE_STATIC);
+}
+
+static int run_facet(vd_sqlite *s, const char *sql, const vd_search_query *qy, const parsed *pq, vd_facet *f)
+{
+	sqlite3_stmt *q;
+	int rc = vd_sq_prep(s, sql, &q);
+	if (rc)
+		return rc;
+	bind_filters(q, qy, pq);
+	f->n = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW && f->n < VD_FACET_TOP) {
+		const char *v = (const char *)sqlite3_column_text(q, 0);
+		if (!v)
+			continue;
+		/* cut at a UTF-8 boundary */
+		size_t n = strlen(v), max = sizeof f->v[0].value - 1;
+		if (n > max) {
+			n = max;
+			while (n > 0 && ((unsigned char)v[n] & 0xc0) == 0x80)
+				n--;
+		}
+		memcpy(f->v[f->n].value, v, n);
+		f->v[f->n].value[n] = 0;
+		f->v[f->n].count = (uint64_t)sqlite3_column_int64(q, 1);
+		f->n++;
+	}
+	return vd_sq_done(s, q, rc == SQLITE_ROW ? SQLITE_DONE : rc, "search: facet");
+}
+
+/* by_date: the old search op's order (newest first) even with text. */
+static int search_impl(vd_sqlite *s, const vd_search_query *qy, bool by_date,
+                       int (*cb)(void *ctx, const vd_search_hit *h), void *ctx, vd_search_result *res)
+{
+	static const vd_search_query none = {0};
+	if (!qy)
+		qy = &none;
+	if (res)
+		memset(res, 0, sizeof *res);
+	if (qy->score_min < 0 || qy->score_max < 0 || qy->score_min > 10 || qy->score_max > 10 ||
+	    (qy->score_max > 0 && qy->score_min > qy->score_max))
+		return vd_error_set(VD_EINVAL, "search: score range must lie in 0..10 with min <= max");
+	int limit = qy->limit <= 0 ? SEARCH_LIMIT_DEFAULT : qy->limit;
+	if (limit > SEARCH_LIMIT_MAX)
+		limit = SEARCH_LIMIT_MAX;
+	int offset = qy->offset < 0 ? 0 : qy->offset;
+
+	parsed pq;
+	memset(&pq, 0, sizeof pq);
+	vd_buf_init(&pq.match, 8 * SEARCH_TEXT_MAX);
+	for (int i = 0; i < SEARCH_LITERALS; i++)
+		vd_buf_init(&pq.lit[i], 4 * SEARCH_TEXT_MAX);
+	int rc = parse_text(qy->text, &pq), ret = VD_OK;
+	bool fts = pq.match.len > 0;
+	bool ranked = fts && !by_date;
+	if (!rc && (rc = parse_cursor(qy->cursor, ranked, &pq)) == VD_OK && pq.has_cursor)
+		offset = 0;
+	if (rc)
+		goto out;
+	const char *sql = ranked ? SQL_PAGE_RANK : fts ? SQL_PAGE_TEXT_DATE : SQL_PAGE_ALL;
+	sqlite3_stmt *q;
+	if (res) {
+		if ((rc = vd_sq_prep(s, fts ? SQL_COUNT_TEXT : SQL_COUNT_ALL, &q)))
+			goto out;
+		bind_filters(q, qy, &pq);
+		rc = sqlite3_step(q);
+		if (rc == SQLITE_ROW)
+			res->total = (uint64_t)sqlite3_column_int64(q, 0);
+		if ((rc = vd_sq_done(s, q, rc, "search: count")))
+			goto out;
+		for (int k = 0; qy->facets && k < VD_FACET_COUNT_; k++)
+			if ((rc = run_facet(s, facet_sql[k][fts], qy, &pq, &res->facets[k])))
+				goto out;
+	}
+	if (!cb && !res)
+		goto out;
+	if ((rc = vd_sq_prep(s, sql, &q)))
+		goto out;
+	if (sqlite3_stmt_busy(q)) {
+		rc = vd_error_set(VD_EINVAL, "store: search called from its own callback");
+		goto out;
+	}
+	bind_filters(q, qy, &pq);
+	if (pq.has_cursor) {
+		if (ranked)
+			sqlite3_bind_double(q, 17, pq.c_rank);
+		sqlite3_bind_text(q, 18, pq.c_pub, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 20, pq.c_docid);
+	}
+	sqlite3_bind_int(q, 21, limit + 1);   /* one more: is there a next page? */
+	sqlite3_bind_int(q, 22, offset);
+	int n = 0;
+	bool more = false;
+	sqlite3_stmt *sq = NULL;
+	if (qy->snippets && fts && (rc = vd_sq_prep(s, SQL_SNIPPET, &sq))) {
+		sqlite3_reset(q);
+		sqlite3_clear_bindings(q);
+		goto out;
+	}
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (n == limit) {   /* the extra row: the page before it was full */
+			more = true;
+			rc = SQLITE_DONE;
+			break;
+		}
+		n++;
+		const char *snip = NULL;
+		if (sq) {
+			sqlite3_bind_text(sq, 1, pq.match.data, (int)pq.match.len, SQLITE_STATIC);
+			sqlite3_bind_int64(sq, 2, sqlite3_column_int64(q, 0));
+			if (sqlite3_step(sq) == SQLITE_ROW)
+				snip = (const char *)sqlite3_column_text(sq, 0);
+		}
+		vd_search_hit h = {
+			.id = (const char *)sqlite3_column_text(q, 1),
+			.title_en = (const char *)sqlite3_column_text(q, 2),
+			.title_zh = (const char *)sqlite3_column_text(q, 3),
+			.published = (const char *)sqlite3_column_text(q, 4),
+			.grade = (const char *)sqlite3_column_text(q, 5),
+			.state = (const char *)sqlite3_column_text(q, 6),
+			.modified = (const char *)sqlite3_column_text(q, 7),
+			.score = sqlite3_column_type(q, 8) == SQLITE_NULL ? -1 : sqlite3_column_double(q, 8),
+			.rank = sqlite3_column_double(q, 9),
+			.snippet = snip,
+		};
+		if (h.published && !*h.published)
+			h.published = NULL;
+		if (res) {   /* the cursor of this hit, used if a next row follows */
+			char pd[32];
+			pub_digits(h.published, pd, sizeof pd);
+			if (ranked)
+				snprintf(res->next_cursor, sizeof res->next_cursor, "r~%.17g~%s~%lld", h.rank, pd,
+				         (long long)sqlite3_column_int64(q, 0));
+			else
+				snprintf(res->next_cursor, sizeof res->next_cursor, "d~%s~%lld", pd,
+				         (long long)sqlite3_column_int64(q, 0));
+		}
+		if (cb)
+			ret = cb(ctx, &h);
+		if (sq)
+			vd_sq_done(s, sq, SQLITE_DONE, "search: snippet");
+		if (ret) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (res && !(more && !ret))
+		res->next_cursor[0] = 0;   /* no row after the page: no next page */
+	rc = vd_sq_done(s, q, rc, "search");
+out:
+	vd_buf_free(&pq.match);
+	for (int i = 0; i < SEARCH_LITERALS; i++)
+		vd_buf_free(&pq.lit[i]);
+	return ret ? ret : rc;
+}
+
+int vd_sq_search_ex(vd_store *st, const vd_search_query *q,
+                    int (*cb)(void *ctx, const vd_search_hit *h), void *ctx, vd_search_result *res)
+{
+	return search_impl((vd_sqlite *)st, q, false, cb, ctx, res);
+}
+
+int vd_sq_search(vd_store *st, const vd_search_query *q,
+                 int (*cb)(void *ctx, const vd_search_hit *h), void *ctx, uint64_t *total)
+{
+	vd_search_result res;
+	if (total)
+		*total = 0;
+	int rc = search_impl((vd_sqlite *)st, q, true, cb, ctx, total ? &res : NULL);
+	if (total && rc == VD_OK)
+		*total = res.total;
+	return rc;
+}
+
+/* ---- check ---- */
+
+static const char SQL_CK_TABLE[] =
+	"SELECT count(*) FROM sqlite_master WHERE name IN ('search_docs', 'search_fts')";
+static const char SQL_CK_FTS[] = "INSERT INTO search_fts(search_fts, rank) VALUES('integrity-check', 1)";
+static const char SQL_CK_MISSING[] =
+	"SELECT r.id FROM records r WHERE NOT EXISTS(SELECT 1 FROM search_docs d WHERE d.record_id = r.id)";
+static const char SQL_CK_NOTEXT[] =
+	"SELECT d.record_id FROM search_docs d WHERE NOT EXISTS(SELECT 1 FROM search_fts f WHERE f.rowid = d.docid)";
+static const char SQL_CK_ORPHAN[] =
+	"SELECT f.rowid FROM search_fts f WHERE NOT EXISTS(SELECT 1 FROM search_docs d WHERE d.docid = f.rowid)";
+static const char SQL_CK_ROWS[] =
+	"SELECT r.id, r.doc, d.state, nullif(d.published, ''), d.modified, d.grade, d.score, d.class_code,"
+	" d.library, f.ids, f.title, f.body, f.other"
+	" FROM search_docs d JOIN records r ON r.id = d.record_id JOIN search_fts f ON f.rowid = d.docid";
+
+typedef struct {
+	vd_check_cb cb;
+	void *ctx;
+	uint64_t *problems;
+} ck;
+
+static void ck_report(ck *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void ck_report(ck *c, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	(*c->problems)++;
+	if (c->cb)
+		c->cb(c->ctx, msg);
+}
+
+static bool same_text(const char *a, const vd_buf *b)
+{
+	if (!b->len)
+		return a == NULL;
+	return a && strlen(a) == b->len && memcmp(a, b->data, b->len) == 0;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Row-by-row comparison of the index with the text rebuilt from each doc. */
+static int check_rows(vd_sqlite *s, ck *c)
+{
+	sqlite3_stmt *q;
+	int rc = vd_sq_prep(s, SQL_CK_ROWS, &q), ret = VD_OK;
+	if (rc)
+		return rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(q, 0);
+		const char *doc = (const char *)sqlite3_column_text(q, 1);
+		vd_record *r = NULL;
+		if (!doc || vd_record_from_json(doc, (size_t)sqlite3_column_bytes(q, 1), &r) != VD_OK)
+			continue;   /* the core check reports undecodable docs */
+		double sc = best_score(r);
+		bool cols_ok = same_str((const char *)sqlite3_column_text(q, 2), vd_state_name(r->state)) &&
+		               same_str((const char *)sqlite3_column_text(q, 3), r->published) &&
+		               same_str((const char *)sqlite3_column_text(q, 4), r->modified) &&
+		               same_str((const char *)sqlite3_column_text(q, 5), r->grade) &&
+		               (sqlite3_column_type(q, 6) == SQLITE_NULL ? sc < 0 : sqlite3_column_double(q, 6) == sc) &&
+		               same_str((const char *)sqlite3_column_text(q, 7), r->class_code) &&
+		               same_str((const char *)sqlite3_column_text(q, 8), r->library);
+		if (!cols_ok)
+			ck_report(c, "record %s: search filter columns do not match its document", id);
+		vd_buf col[NCOL];
+		if ((ret = build_text(r, col)) == VD_OK) {
+			static const char *const names[NCOL] = {"ids", "title", "body", "other"};
+			for (int i = 0; i < NCOL; i++)
+				if (!same_text((const char *)sqlite3_column_text(q, 9 + i), &col[i]))
+					ck_report(c, "record %s: search index text (%s) does not match its document", id,
+					          names[i]);
+		}
+		free_text(col);
+		vd_record_free(r);
+		if (ret)
+			break;
+	}
+	rc = vd_sq_done(s, q, ret ? SQLITE_DONE : rc, "check: search rows");
+	return ret ? ret : rc;
+}
+
+/* Report each row of a one-column query as a problem (at most
+ * CHECK_REPORT_MAX one by one, then a count). */
+static int check_list(vd_sqlite *s, ck *c, const char *sql, const char *fmt)
+{
+	sqlite3_stmt *q;
+	int rc = vd_sq_prep(s, sql, &q);
+	if (rc)
+		return rc;
+	uint64_t n = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (n++ < CHECK_REPORT_MAX) {
+			char msg[300];
+			snprintf(msg, sizeof msg, fmt, (const char *)sqlite3_column_text(q, 0));
+			ck_report(c, "%s", msg);
+		}
+	}
+	if (n > CHECK_REPORT_MAX)
+		ck_report(c, "... and %llu more like the above", (unsigned long long)(n - CHECK_REPORT_MAX));
+	return vd_sq_done(s, q, rc, "check: search index");
+}
+
+int vd_sq_search_check(vd_sqlite *s, vd_check_cb cb, void *ctx, uint64_t *problems)
+{
+	ck c = {cb, ctx, problems};
+	sqlite3_stmt *q;
+	int rc = vd_sq_prep(s, SQL_CK_TABLE, &q);
+	if (rc)
+		return rc;
+	rc = sqlite3_step(q);
+	int have = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
+	if ((rc = vd_sq_done(s, q, rc, "check: search tables")))
+		return rc;
+	if (have != 2)
+		return VD_OK;   /* older schema: the version check reports it */
+	if ((rc = vd_sq_prep(s, SQL_CK_FTS, &q)))
+		return rc;
+	rc = sqlite3_step(q);
+	if (rc != SQLITE_DONE) {
+		ck_report(&c, "search index: FTS5 integrity check failed: %s (the index must be rebuilt from the records)",
+		          sqlite3_errmsg(s->db));
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(q);
+	if ((rc = check_list(s, &c, SQL_CK_MISSING, "record %s: missing from the search index")) ||
+	    (rc = check_list(s, &c, SQL_CK_NOTEXT, "record %s: search index row without text")) ||
+	    (rc = check_list(s, &c, SQL_CK_ORPHAN, "search index: text row %s belongs to no record")))
+		return rc;
+	return check_rows(s, &c);
+}
