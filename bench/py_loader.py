@@ -8,7 +8,18 @@ try:
 except ImportError:
     yaml = None
 
+def lines(path):
+    # the synthetic NVD file (bench/gen_nvd.py) has one item a line: stream it
+    with open(path, 'rb') as fh:
+        for line in fh:
+            line = line.strip().rstrip(b',')
+            if line.startswith(b'{"cve"'):
+                yield json.loads(line)
+
 def docs(path):
+    if os.path.isfile(path):
+        yield from lines(path)
+        return
     for root, dirs, files in os.walk(path):
         dirs.sort()
         for f in sorted(files):

@@ -158,6 +158,8 @@ int vd_record_merge(vd_record *dst, const vd_record *src);
 /* ---- canonical JSON (the form stored and printed by `show --json`) ---- */
 /* Encode into a malloc'd, compact, key-sorted string (caller frees). */
 int vd_record_to_json(const vd_record *r, char **out);
+/* The same bytes through a jansson tree (slower; for tests and tools). */
+int vd_record_to_json_jansson(const vd_record *r, char **out);
 /* Decode the canonical form; *out owned by the caller. */
 int vd_record_from_json(const char *json, size_t len, vd_record **out);
 

@@ -329,6 +329,15 @@ typedef struct vd_store_ops {
 	 * (the last deleted entry becomes the anchor).  VD_EPERM when before is
 	 * later than keep_after (the 6-month floor the caller computed). */
 	int (*audit_prune)(vd_store *s, const char *before, const char *keep_after, int64_t *removed);
+
+	/* The content hash of a stored record (16 hex digits of FNV-1a 64 over
+	 * its canonical JSON, vd_hash64_hex); ENOTFOUND when there is no record
+	 * with exactly this id (aliases are not followed). */
+	int (*record_hash)(vd_store *s, const char *id, char out[17]);
+	/* record_put for a caller that already holds the record's canonical JSON
+	 * (doc must equal what vd_record_to_json(r) gives): saves encoding twice
+	 * on the import path. */
+	int (*record_put_doc)(vd_store *s, const vd_record *r, const char *doc, size_t n);
 } vd_store_ops;
 
 /* Open a store from a location: a file path or ":memory:" (SQLite), or

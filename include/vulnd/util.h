@@ -54,6 +54,10 @@ int vd_parse_long(const char *s, long min, long max, long *out);
 /* Copy at most size-1 bytes and NUL-terminate; returns strlen(src). */
 size_t vd_strlcpy(char *dst, const char *src, size_t size);
 
+/* FNV-1a 64 of n bytes as 16 lower-case hex digits + NUL: a change
+ * detector (content hashes, ETags), not a cryptographic digest. */
+void vd_hash64_hex(const void *p, size_t n, char out[17]);
+
 /* ---- time (UTC only) ---- */
 /* Parse RFC 3339 / ISO 8601 date-times as found in feeds: "2021-12-10T00:00:00Z",
  * "...00.123Z", "+08:00" offsets, no zone (taken as UTC), or a bare date.

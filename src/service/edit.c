@@ -99,7 +99,7 @@ int vd_service_edit(vd_service *s, const char *id, const char *field, const char
 	if ((rc = s->store->ops->source_put(s->store, &nd)))
 		goto fail;
 	char outcome;
-	if ((rc = vd_svc_rebuild(s, rid, NULL, &outcome)))
+	if ((rc = vd_svc_rebuild(s, rid, NULL, NULL, &outcome)))
 		goto fail;
 	rc = vd_store_commit(s->store);
 	goto out;

@@ -159,11 +159,20 @@ static void compute_grade(vd_store *st, vd_record *r)
 
 /* The record users see, folded from its source documents by the merge
  * rules (merge.c); ENOTFOUND when it has none left. */
-static int recompute(vd_service *svc, const char *record_id, vd_record **out, unsigned *kept_manual)
+static int recompute(vd_service *svc, const char *record_id, const vd_merge_src *fresh,
+                     vd_record **out, unsigned *kept_manual)
 {
 	srcset ss = {.n = 0};
 	vd_merge_src src[MAX_SOURCES];
-	int rc = svc->store->ops->source_list(svc->store, record_id, collect, &ss);
+	int rc = VD_OK;
+	if (fresh) {            /* a new record: its only source is at hand */
+		src[0] = *fresh;
+		rc = vd_merge_sources(record_id, src, 1, out, kept_manual);
+		if (!rc)
+			compute_grade(svc->store, *out);
+		return rc;
+	}
+	rc = svc->store->ops->source_list(svc->store, record_id, collect, &ss);
 	if (!rc && ss.err)
 		rc = ss.err;
 	if (!rc && ss.n == 0)
@@ -181,54 +190,38 @@ static int recompute(vd_service *svc, const char *record_id, vd_record **out, un
 	return rc;
 }
 
-/* Recompute a record and write it if it changed (delete it when no source
- * document is left).  *outcome: 'a'dded, 'c'hanged, 'u'nchanged, 'd'eleted. */
-int vd_svc_rebuild(vd_service *svc, const char *record_id, unsigned *kept_manual, char *outcome)
+int vd_svc_rebuild(vd_service *svc, const char *record_id, const vd_merge_src *fresh,
+                   unsigned *kept_manual, char *outcome)
 {
-	vd_record *merged = NULL, *old = NULL;
-	char *oldjson = NULL, *newjson = NULL;
-	int rc = recompute(svc, record_id, &merged, kept_manual);
+	vd_record *merged = NULL;
+	char *newjson = NULL, oldhash[17], newhash[17];
+	int rc = svc->store->ops->record_hash(svc->store, record_id, oldhash);
+	bool exists = rc == VD_OK;
+	if (rc && rc != VD_ENOTFOUND)
+		return rc;
+	/* the fast path only when nothing else can belong to the record */
+	rc = recompute(svc, record_id, exists ? NULL : fresh, &merged, kept_manual);
 	if (rc == VD_ENOTFOUND) {
-		rc = vd_store_delete(svc->store, record_id);
-		if (rc == VD_ENOTFOUND)
-			rc = VD_OK;
+		rc = exists ? vd_store_delete(svc->store, record_id) : VD_OK;
 		*outcome = 'd';
 		return rc;
 	}
 	if (rc)
 		return rc;
-	rc = vd_store_get(svc->store, record_id, &old);
-	if (rc == VD_ENOTFOUND || (rc == VD_OK && strcmp(old->id, record_id) != 0)) {
-		vd_record_free(old);   /* resolved through an alias: not this record */
-		old = NULL;
-		rc = VD_OK;
-	}
-	if (!rc)
-		rc = vd_record_to_json(merged, &newjson);
-	if (!rc && old)
-		rc = vd_record_to_json(old, &oldjson);
-	if (!rc) {
-		if (old && strcmp(oldjson, newjson) == 0) {
+	if ((rc = vd_record_to_json(merged, &newjson)) == VD_OK) {
+		vd_hash64_hex(newjson, strlen(newjson), newhash);
+		if (exists && strcmp(oldhash, newhash) == 0) {
 			*outcome = 'u';
 		} else {
-			rc = vd_store_put(svc->store, merged);
-			*outcome = old ? 'c' : 'a';
+			rc = svc->store->ops->record_put_doc(svc->store, merged, newjson, strlen(newjson));
+			*outcome = exists ? 'c' : 'a';
 		}
 	}
-	free(oldjson);
 	free(newjson);
-	vd_record_free(old);
 	vd_record_free(merged);
 	return rc;
 }
 
-static uint64_t fnv1a(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
 
 /* Two different versions of one source record: the newer `modified` wins;
  * on a tie the larger content hash, so the outcome is order-independent. */
@@ -255,7 +248,7 @@ static int store_one(importer *im, const char *where, vd_record *r, const char *
 	}
 	if ((rc = vd_record_to_json(r, &json)))
 		return rc;
-	snprintf(hash, sizeof hash, "%016llx", (unsigned long long)fnv1a(json));
+	vd_hash64_hex(json, strlen(json), hash);
 
 	const char *key = r->source_key ? r->source_key : r->id;
 	vd_source_doc cur;
@@ -282,7 +275,8 @@ static int store_one(importer *im, const char *where, vd_record *r, const char *
 		goto out;
 	char outcome = 'u';
 	unsigned kept = 0;
-	if ((rc = vd_svc_rebuild(svc, target, &kept, &outcome)))
+	vd_merge_src fresh = {source, r};
+	if ((rc = vd_svc_rebuild(svc, target, was_new ? &fresh : NULL, &kept, &outcome)))
 		goto out;
 	im->st->kept_manual += kept;
 	if (was_new && outcome != 'a')
@@ -294,7 +288,7 @@ static int store_one(importer *im, const char *where, vd_record *r, const char *
 	}
 	if (oldtarget) {   /* the document moved to another record: fix the old one */
 		char o2;
-		rc = vd_svc_rebuild(svc, oldtarget, NULL, &o2);
+		rc = vd_svc_rebuild(svc, oldtarget, NULL, NULL, &o2);
 	}
 out:
 	free(json);

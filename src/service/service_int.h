@@ -36,8 +36,11 @@ char **vd_merge_field_slot(vd_record *r, const char *field, bool *is_grade);
 const char *vd_merge_field_names(void);
 
 /* Recompute one record from its source documents and store it if it
- * changed, or delete it when none is left (import.c).  *outcome is 'a'dded,
+ * changed, or delete it when none is left (import.c).  fresh, when not
+ * NULL, is a just-stored source document: if the record does not exist yet
+ * it is the only one, and the stored documents are not read back.  *outcome is 'a'dded,
  * 'c'hanged, 'u'nchanged or 'd'eleted. */
-int vd_svc_rebuild(vd_service *svc, const char *record_id, unsigned *kept_manual, char *outcome);
+int vd_svc_rebuild(vd_service *svc, const char *record_id, const vd_merge_src *fresh,
+                   unsigned *kept_manual, char *outcome);
 
 #endif

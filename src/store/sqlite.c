@@ -266,12 +266,29 @@ int vd_sq_prep(vd_sqlite *s, const char *sql, sqlite3_stmt **out)
 /* FNV-1a 64 of the doc as 16 hex digits. */
 static void doc_hash(const char *doc, size_t n, char out[17])
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)doc[i];
-		h *= 0x100000001b3ULL;
+	vd_hash64_hex(doc, n, out);
+}
+
+static const char SQL_REC_HASH[] = "SELECT hash FROM records WHERE id = ?1";
+
+static int sq_record_hash(vd_store *st, const char *id, char out[17])
+{
+	vd_sqlite *s = H(st);
+	sqlite3_stmt *q;
+	int rc = vd_sq_prep(s, SQL_REC_HASH, &q);
+	if (rc)
+		return rc;
+	bind_text(q, 1, id);
+	rc = sqlite3_step(q);
+	bool found = rc == SQLITE_ROW;
+	if (found) {
+		const char *h = (const char *)sqlite3_column_text(q, 0);
+		snprintf(out, 17, "%s", h ? h : "");
+		rc = SQLITE_DONE;
 	}
-	snprintf(out, 17, "%016llx", (unsigned long long)h);
+	if ((rc = done(s, q, rc, "record_hash")))
+		return rc;
+	return found ? VD_OK : VD_ENOTFOUND;
 }
 
 static bool streq(const char *a, const char *b)
@@ -569,27 +586,33 @@ static int put_locked(vd_sqlite *s, const vd_record *r, const char *doc, size_t 
 	return vd_sq_search_put(s, r);   /* the full-text index, same transaction */
 }
 
-static int sq_record_put(vd_store *st, const vd_record *r)
+static int sq_record_put_doc(vd_store *st, const vd_record *r, const char *doc, size_t n)
 {
 	vd_sqlite *s = H(st);
-	if (!r)
+	if (!r || !doc)
 		return vd_error_set(VD_EINVAL, "store: record_put of a NULL record");
 	int rc = vd_record_validate(r);
 	if (rc)
 		return rc;
-	char *doc = NULL;
-	if ((rc = vd_record_to_json(r, &doc)))
-		return rc;
-	size_t n = strlen(doc);
-	if (n > (size_t)1 << 30) {
-		free(doc);
+	if (n > (size_t)1 << 30)
 		return vd_error_set(VD_ETOOBIG, "store: record %s: document of %zu bytes is too big", r->id, n);
-	}
 	char hash[17];
 	doc_hash(doc, n, hash);
 	bool own;
 	if ((rc = op_begin(s, &own)) == VD_OK)
 		rc = op_end(s, own, put_locked(s, r, doc, n, hash));
+	return rc;
+}
+
+static int sq_record_put(vd_store *st, const vd_record *r)
+{
+	if (!r)
+		return vd_error_set(VD_EINVAL, "store: record_put of a NULL record");
+	char *doc = NULL;
+	int rc = vd_record_to_json(r, &doc);
+	if (rc)
+		return rc;
+	rc = sq_record_put_doc(st, r, doc, strlen(doc));
 	free(doc);
 	return rc;
 }
@@ -1008,6 +1031,8 @@ int vd_sq_audit_list(vd_store *st, int64_t after_seq, int64_t limit,
 int vd_sq_audit_prune(vd_store *st, const char *before, const char *keep_after, int64_t *removed);
 
 static const vd_store_ops sqlite_ops = {
+	.record_hash = sq_record_hash,
+	.record_put_doc = sq_record_put_doc,
 	.version = VD_STORE_OPS_VERSION,
 	.name = "sqlite",
 	.close = sq_close,

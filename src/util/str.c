@@ -3,6 +3,7 @@
 #include "vulnd/error.h"
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,4 +87,15 @@ size_t vd_strlcpy(char *dst, const char *src, size_t size)
 		dst[k] = 0;
 	}
 	return n;
+}
+
+void vd_hash64_hex(const void *p, size_t n, char out[17])
+{
+	const unsigned char *s = p;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
