@@ -10,6 +10,7 @@
 #include "vulnd/formats.h"
 #include "vulnd/store.h"
 #include "vulnd/auth.h"
+#include "vulnd/workflow.h"
 
 typedef struct vd_service vd_service;
 
@@ -174,12 +175,14 @@ typedef struct {
 	const char *id, *modified;
 	const vd_record *record;
 } vd_osv_hit;
-/* Matches go to cb in record id order.  Versions: exact entries of the
- * affected versions list, and SEMVER / ECOSYSTEM range events compared
- * with a simple dotted order.  Commits: exact GIT range events. */
+/* Matches go to cb in record id order.  Versions: the affected entry as
+ * vd_affected_contains (vulnd/match.h) evaluates it with the ecosystem's
+ * version scheme; when that can't (unknown scheme, version invalid in it):
+ * exact entries of the versions list and SEMVER / ECOSYSTEM range events in
+ * a simple dotted order.  Commits: exact GIT introduced/last_affected events. */
 int vd_service_osv_query(vd_service *s, vd_view view, const vd_osv_query *q,
                          int (*cb)(void *ctx, const vd_osv_hit *h), void *ctx, vd_list_page *page);
-/* The simple version order used above: -1, 0, 1. */
+/* The simple dotted version order of the fallback above: -1, 0, 1. */
 int vd_service_version_cmp(const char *a, const char *b);
 
 /* ---- CWE catalogue and GB/T 30279 class (issue 4; src/service/cwe.c) ---- */
@@ -388,5 +391,171 @@ int vd_service_audit_prune(vd_service *s, const vd_principal *who, const char *b
 
 /* Cheap liveness check of the database (for /healthz). */
 int vd_service_ping(vd_service *s);
+
+/* ==== coordinated disclosure: reports and cases (issue 7; src/service/case.c
+ * and notify.c; the state machine, gate, clocks and duplicate check in
+ * vulnd/workflow.h; docs/workflow.md).
+ *
+ * Every step goes through vd_service_case_step(), which takes the row of
+ * the state table (vd_case_rule_find), checks the permission table for the
+ * row's action (a refusal is VD_EPERM and audited), runs the guard (every
+ * failing reason listed: VD_EPERM, reasons in *why and in the message),
+ * applies the step, writes the thread entry and the audit event in one
+ * transaction.  Input is validated first (VD_EINVAL / VD_ETOOBIG naming the
+ * field; nothing is changed).  Unpublished data never reaches VD_VIEW_PUBLIC:
+ * a verified case's record is stored as the source document "case" in state
+ * unpublished, and publishing flips it in the same transaction. ==== */
+
+typedef struct {
+	char smtp_url[512];       /* "smtp://127.0.0.1:2525" (smtps:// too); "": mail is logged as not sent */
+	char mail_from[VD_EMAIL_MAX + 1];   /* "": vulnd@localhost */
+	char attach_dir[1024];    /* content-addressed attachment store, outside any web root; "":
+	                             attachments are refused (vd_case_config_defaults sets <db>.attachments) */
+	size_t attach_max;        /* bytes per file; 0: VD_ATTACH_MAX_DEFAULT */
+	int smtp_timeout_s;       /* 0: 10 */
+} vd_case_config;
+/* Defaults for a database at db_path (NULL or ":memory:": no attachment dir). */
+void vd_case_config_defaults(vd_case_config *cfg, const char *db_path);
+/* Copy cfg into the service (NULL: back to "no mail, no attachments"). */
+void vd_service_case_configure(vd_service *s, const vd_case_config *cfg);
+
+/* A file sent with a report (bytes borrowed for the call). */
+typedef struct {
+	const char *name;         /* file name only: no '/', '\\', leading '.', control characters */
+	const void *data;
+	size_t len;
+	const char *kind;         /* poc (default), exploit, screenshot, document, patch */
+} vd_attachment_in;
+
+/* A report (strings borrowed for the call; NULL = absent). */
+typedef struct {
+	const char *title;        /* required, <= VD_CASE_TITLE_MAX bytes */
+	const char *description;  /* required, <= VD_CASE_TEXT_MAX */
+	const char *product;      /* required, <= VD_CASE_SHORT_MAX */
+	const char *vendor, *version, *cwe, *cve, *grade, *steps;
+	const char *vector;       /* CVSS 2/3.x/4.0 or GB/T 30279 vector (validated) */
+	const char *library;      /* library code; NULL: the national library */
+	const char *learned_at;   /* Art. 7: when the (vendor) submitter learned of it */
+	const char *const *field_names;   /* sector extra fields (vd_service_library_check_fields) */
+	const char *const *field_values;
+	size_t n_fields;
+	const vd_attachment_in *attachments;
+	size_t n_attachments;     /* <= VD_ATTACH_PER_CASE */
+} vd_report_in;
+
+/* A duplicate/originality candidate. */
+typedef struct {
+	char id[VD_LIB_ID_BUF + 24];   /* record id, or "case:N" */
+	double score;                  /* 0..1 */
+	char why[256];                 /* "same CVE id ...; same product ...; text 0.42" */
+	char title[200];
+} vd_dedup_candidate;
+#define VD_DEDUP_TOP 5
+
+/* Submit a report: stored as a case in state triage, attachments stored,
+ * the duplicate check run (its result goes to the staff thread).  top (may
+ * be NULL) gets up to VD_DEDUP_TOP candidates when who may triage. */
+int vd_service_report_submit(vd_service *s, const vd_principal *who, const vd_report_in *in, int64_t *case_id,
+                             vd_dedup_candidate top[VD_DEDUP_TOP], size_t *n_top);
+/* A case with its attachments (metadata); *out freed with vd_case_free.
+ * ENOTFOUND also when who may not read it (after the refusal is audited). */
+int vd_service_case_get(vd_service *s, const vd_principal *who, int64_t id, vd_case **out);
+/* Cases who may read (state NULL: any), in id order. */
+int vd_service_case_list(vd_service *s, const vd_principal *who, const char *state,
+                         int (*cb)(void *ctx, const vd_case *c), void *ctx);
+/* Take a step.  VD_EPERM with every reason in *why (may be NULL) when the
+ * table has no such step in the current state, the role may not, or the
+ * guard / publication gate refuses. */
+int vd_service_case_step(vd_service *s, const vd_principal *who, int64_t id, vd_case_event ev,
+                         const vd_case_args *a, vd_reasons *why);
+/* Duplicate candidates of a case (analysts): up to max, best first. */
+int vd_service_case_candidates(vd_service *s, const vd_principal *who, int64_t id, vd_dedup_candidate *out,
+                               size_t max, size_t *n);
+/* The thread / history of a case who may see (staff-only entries such as
+ * expert opinions are skipped for reporters and vendors). */
+int vd_service_case_thread(vd_service *s, const vd_principal *who, int64_t id,
+                           int (*cb)(void *ctx, const vd_case_event_row *e), void *ctx);
+/* Notifications log of a case (staff). */
+int vd_service_case_notices(vd_service *s, const vd_principal *who, int64_t id,
+                            int (*cb)(void *ctx, const vd_notice_row *n), void *ctx);
+/* The content of an attachment (reporter, assigned analyst/experts, the
+ * case's vendors, analysts, admin; audited).  sha256: full hex or a prefix
+ * of at least 8.  *data malloc'd (caller frees); name (may be NULL) gets
+ * the stored file name. */
+int vd_service_attachment_get(vd_service *s, const vd_principal *who, int64_t case_id, const char *sha256,
+                              char **data, size_t *len, char name[VD_ATTACH_NAME_MAX + 1]);
+
+/* A due clock item of a case. */
+typedef struct {
+	int64_t case_id;
+	const char *record_id, *library, *state, *title;   /* valid during the callback */
+	vd_clock_item item;
+	bool fired_now;           /* this call recorded it (and sent the mail) */
+} vd_due_item;
+/* Everything due at now over all cases (staff).  fire: record each item
+ * the first time (exactly once across processes: a unique key), audit it,
+ * add it to the thread and mail reminders to the vendor contacts. */
+int vd_service_cases_due(vd_service *s, const vd_principal *who, bool fire,
+                         int (*cb)(void *ctx, const vd_due_item *d), void *ctx);
+
+/* Send one mail through the configured SMTP server (notify.c).  VD_OK,
+ * VD_EUNSUPPORTED when no server is configured, VD_EIO with the reason. */
+int vd_service_mail(vd_service *s, const char *to, const char *subject, const char *body);
+
+/* ---- SBOM matching and VEX (issue 8; src/service/match.c) ---- */
+#include "vulnd/sbom.h"
+
+/* One finding: a component of the SBOM inside an affected entry of a
+ * record.  Strings valid during the callback. */
+typedef struct {
+	size_t component;                /* index into sbom->comps */
+	const vd_sbom_component *comp;
+	const char *version;             /* the version tested (purl version, else component version) */
+	const char *purl;                /* the component's purl, normalised (NULL without one) */
+	const char *vuln_id;             /* record id */
+	const char *const *aliases; size_t n_aliases;   /* the record's other ids */
+	const char *grade;               /* critical/high/medium/low, NULL when unknown */
+	const char *fixed;               /* lowest fixed version above `version`, NULL when none known */
+	const char *matched_by;          /* "purl", "package" (OSV ecosystem + name) or "cpe" */
+	const char *ecosystem, *package; /* of the matching entry (NULL for CPE matches) */
+	vd_vex_state vex;                /* analysis state from a VEX statement; NONE without one */
+	const char *vex_justification, *vex_detail, *vex_source;
+	bool suppressed;                 /* vex is not_affected or fixed */
+} vd_finding;
+
+typedef struct {
+	const vd_sbom *const *vex; size_t n_vex;  /* VEX documents for this run (win over stored ones) */
+	bool no_stored_vex;              /* ignore the statements stored in the database */
+	bool report_suppressed;          /* suppressed findings go to cb too (suppressed = true) */
+} vd_match_opts;
+
+typedef struct {
+	size_t components;               /* components in the SBOM */
+	size_t matchable;                /* ... with a purl or a CPE (the others cannot be matched) */
+	size_t candidates;               /* affected entries looked at */
+	size_t unevaluable;              /* ... that could not be evaluated (GIT-only ranges, bad versions) */
+	size_t with_findings;            /* components with at least one reported finding */
+	size_t findings;                 /* findings reported (not suppressed) */
+	size_t suppressed;               /* findings suppressed by VEX */
+	size_t by_severity[5];           /* reported findings: critical, high, medium, low, unknown */
+} vd_match_stats;
+
+/* Match every component (purl first: by purl, then by OSV ecosystem +
+ * package; CPE only when the purl finds no candidate entry or there is no
+ * purl) against the catalogue the view may see, evaluate the version with
+ * the entry's scheme (vd_affected_contains / CPE matching) and hand each
+ * finding to cb (component order, then record id; one finding per component
+ * and record).  A finding whose VEX state is not_affected or fixed is
+ * suppressed.  A non-zero cb return stops and is returned.  st (may be
+ * NULL) is filled.  VD_EUNSUPPORTED when the store backend cannot match. */
+int vd_service_match(vd_service *s, vd_view view, const vd_sbom *sbom, const vd_match_opts *o,
+                     int (*cb)(void *ctx, const vd_finding *f), void *ctx, vd_match_stats *st);
+
+/* Store the VEX statements of a document (CycloneDX VEX or CSAF) so later
+ * matches apply them: keyed by the product's purl (as given, normalised),
+ * else its CPE, else its reference.  source names the document (file name).
+ * Statements without a product key are counted in *skipped (may be NULL). */
+int vd_service_vex_store(vd_service *s, const vd_sbom *vex, const char *source, size_t *stored,
+                         size_t *skipped);
 
 #endif

@@ -179,6 +179,81 @@ typedef struct {
 
 enum { VD_ORG_ITEM_MEMBERS = 1, VD_ORG_ITEM_PRODUCTS, VD_ORG_ITEM_CONTACTS };
 
+/* ---- disclosure cases (issue 7; vulnd/workflow.h has the case itself).
+ * Strings valid during the call or callback. ---- */
+typedef struct {
+	int64_t id;
+	const char *state;           /* vd_case_state_name */
+	const char *library;         /* library code */
+	const char *record_id;       /* library id once verified, else NULL */
+	int64_t reporter_id;
+	const char *created, *updated;
+	const char *doc;             /* the case as JSON (vd_case_to_json) */
+} vd_case_row;
+
+typedef struct {
+	int64_t id;                  /* filled when listed */
+	int64_t case_id;
+	const char *at, *actor;
+	const char *kind;            /* a step name ("verify"), "comment", "opinion", "reminder" */
+	const char *from_state, *to_state;   /* NULL for thread messages */
+	const char *text;
+	const char *visibility;      /* "all" (reporter, vendor, staff) or "staff" (analysts, experts) */
+} vd_case_event_row;
+
+typedef struct {
+	int64_t case_id;
+	const char *sha256;          /* content address (hex) */
+	const char *name;            /* sanitised file name */
+	int64_t size;
+	const char *kind;            /* poc, exploit, screenshot, document, patch */
+	bool publish;
+	int64_t by_user;
+	const char *at;
+} vd_attachment_row;
+
+typedef struct {
+	int64_t case_id;
+	const char *at;
+	const char *kind;            /* "notify", "reminder", "escalation" */
+	const char *recipient;       /* email address or "analyst:NAME" */
+	const char *subject;
+	const char *status;          /* "sent", "failed: ...", "not sent: ..." */
+} vd_notice_row;
+
+/* ---- SBOM matching and VEX (issue 8; src/store/sqlite_match.c) ---- */
+/* Candidate affected entries for one component.  Set purl (without version
+ * and qualifiers, as normalised by vd_purl_format), or ecosystem + package
+ * (package compared case-insensitively; ecosystem "Debian" also finds
+ * "Debian:12"), or cpe_prefix ("vendor:product" lower case, as in a CPE 2.3
+ * formatted string).  Only published records unless include_unpublished. */
+typedef struct {
+	bool include_unpublished;
+	const char *purl;
+	const char *ecosystem, *package;
+	const char *cpe_prefix;
+} vd_match_key;
+
+/* One candidate: a record's affected entry.  Strings valid during the callback. */
+typedef struct {
+	const char *record_id;
+	int idx;                     /* position in the record's affected[] */
+	const char *state, *grade;   /* record state name, grade (may be NULL) */
+	const char *affected;        /* the entry as canonical JSON */
+	size_t affected_len;
+} vd_match_row;
+
+/* A stored VEX statement: analysis state of vuln_id in product (a purl with
+ * version, a purl without version for every version, or a CPE).  Strings
+ * borrowed (put) / valid during the callback (get). */
+typedef struct {
+	const char *product, *vuln_id;
+	const char *state;           /* not_affected, affected, fixed, under_investigation */
+	const char *justification, *detail, *response;
+	const char *source;          /* where it came from (file name, "manual") */
+	const char *updated;         /* canonical time */
+} vd_vex_row;
+
 #define VD_STORE_OPS_VERSION 1
 
 typedef struct vd_store_ops {
@@ -338,6 +413,54 @@ typedef struct vd_store_ops {
 	 * (doc must equal what vd_record_to_json(r) gives): saves encoding twice
 	 * on the import path. */
 	int (*record_put_doc)(vd_store *s, const vd_record *r, const char *doc, size_t n);
+	/* ---- disclosure cases (issue 7; appended; src/store/sqlite_case.c;
+	 * types above vd_store_ops).  Writes are atomic like the auth ops. ---- */
+	/* New case (r->id ignored); *id gets its number. */
+	int (*case_add)(vd_store *s, const vd_case_row *r, int64_t *id);
+	/* The case r->id: state, library, record id, updated time and doc.
+	 * ENOTFOUND if absent; ECONFLICT if record_id is taken by another case. */
+	int (*case_put)(vd_store *s, const vd_case_row *r);
+	/* One case (cb once) or ENOTFOUND. */
+	int (*case_get)(vd_store *s, int64_t id, int (*cb)(void *ctx, const vd_case_row *r), void *ctx);
+	/* Cases with id > after in id order, only state (NULL: any), at most
+	 * limit (<= 0: all).  A non-zero cb return stops and is returned. */
+	int (*case_list)(vd_store *s, const char *state, int64_t after, int limit,
+	                 int (*cb)(void *ctx, const vd_case_row *r), void *ctx);
+	/* Replace the parties of one kind ("analyst", "expert", "vendor") of a case. */
+	int (*case_parties)(vd_store *s, int64_t case_id, const char *kind, const int64_t *ids, size_t n);
+	/* Append an entry of the case thread / history. */
+	int (*case_event_add)(vd_store *s, const vd_case_event_row *e);
+	/* Entries of a case, oldest first. */
+	int (*case_events)(vd_store *s, int64_t case_id, int (*cb)(void *ctx, const vd_case_event_row *e), void *ctx);
+	/* Attachment metadata (the content lives in the attachment directory);
+	 * the same content twice in one case is stored once (no error). */
+	int (*attachment_add)(vd_store *s, const vd_attachment_row *a);
+	int (*attachment_list)(vd_store *s, int64_t case_id, int (*cb)(void *ctx, const vd_attachment_row *a),
+	                       void *ctx);
+	/* Mark an attachment for publication (or not); ENOTFOUND if absent. */
+	int (*attachment_publish)(vd_store *s, int64_t case_id, const char *sha256, bool publish);
+	/* Notifications log (mail sent or not, and why). */
+	int (*notice_add)(vd_store *s, const vd_notice_row *n);
+	/* Entries of a case (case_id 0: all), oldest first. */
+	int (*notice_list)(vd_store *s, int64_t case_id, int (*cb)(void *ctx, const vd_notice_row *n), void *ctx);
+	/* Record that reminder/escalation `kind` of a case fired at `at`:
+	 * *fired true the first time, false when any connection (or process)
+	 * recorded it before — a unique key makes it happen once. */
+	int (*reminder_fire)(vd_store *s, int64_t case_id, const char *kind, const char *at, bool *fired);
+	/* ---- SBOM matching and VEX (issue 8; appended; src/store/sqlite_match.c) ---- */
+	/* Affected entries for a key (see vd_match_key), by record id then idx;
+	 * an index lookup, never a scan.  A non-zero cb return stops and is returned. */
+	int (*match_candidates)(vd_store *s, const vd_match_key *k, int (*cb)(void *ctx, const vd_match_row *r),
+	                        void *ctx);
+	/* Aliases of a record (not its own id), in stored order. */
+	int (*record_aliases)(vd_store *s, const char *record_id, int (*cb)(void *ctx, const char *alias), void *ctx);
+	/* Insert or replace the statement for (product, vuln_id). */
+	int (*vex_put)(vd_store *s, const vd_vex_row *v);
+	/* Statements for a product and any of n vulnerability ids (case-insensitive). */
+	int (*vex_get)(vd_store *s, const char *product, const char *const *vuln_ids, size_t n,
+	               int (*cb)(void *ctx, const vd_vex_row *v), void *ctx);
+	/* Number of stored statements. */
+	int (*vex_count)(vd_store *s, uint64_t *n);
 } vd_store_ops;
 
 /* Open a store from a location: a file path or ":memory:" (SQLite), or

@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include "vulnd/service.h"
 
+#define VULND_VERSION "0.1.0"   /* the program version, printed by `vulnd version` */
+
 /* Exit codes, one table for every command (docs/ARCHITECTURE.md). */
 enum {
 	VD_EXIT_OK = 0,        /* done */
@@ -52,6 +54,13 @@ int vd_cmd_org(vd_cli *cli, int argc, char **argv);
 int vd_cmd_token(vd_cli *cli, int argc, char **argv);
 int vd_cmd_library(vd_cli *cli, int argc, char **argv);
 int vd_cmd_audit(vd_cli *cli, int argc, char **argv);
+/* reports and cases (issue 7; cmd_report.c, cmd_case.c) */
+int vd_cmd_report(vd_cli *cli, int argc, char **argv);
+int vd_cmd_case(vd_cli *cli, int argc, char **argv);
+int vd_cmd_cases(vd_cli *cli, int argc, char **argv);
+/* Attachment directory (<db>.attachments or $VULND_ATTACHMENTS) and mail
+ * ($VULND_SMTP_URL, $VULND_MAIL_FROM) for the case commands. */
+void vd_cli_case_config(vd_cli *cli, vd_service *s);
 int vd_cmd_help(vd_cli *cli, int argc, char **argv);
 int vd_cmd_version(vd_cli *cli, int argc, char **argv);
 /* score is library code from src/score with its own argument handling */

@@ -57,7 +57,7 @@ static int print_hit(void *ctx, const vd_search_hit *h)
 		if (h->state) json_object_set_new(j, "state", json_string(h->state));
 		if (h->score >= 0) json_object_set_new(j, "score", json_real(h->score));
 		if (snip && *snip) json_object_set_new(j, "snippet", json_string(snip));
-		char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+		char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(6));
 		if (s)
 			printf("%s\n", s);
 		free(s);
@@ -96,7 +96,7 @@ static void print_meta(const out_state *o, const vd_search_result *res, bool fac
 			json_object_set_new(f, facet_names[k], a);
 		}
 		json_object_set_new(j, "facets", f);
-		char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+		char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(6));
 		if (s)
 			printf("%s\n", s);
 		free(s);

@@ -8,9 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef VULND_VERSION
-#define VULND_VERSION "0.1.0"   /* keep in step with src/cli/commands.c */
-#endif
 
 static void print_json(json_t *j)
 {

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define VULND_VERSION "0.1.0"
 
 static int run_score(vd_cli *cli, int argc, char **argv)
 {
@@ -146,6 +145,46 @@ const vd_command vd_commands[] = {
 	 "  prune --before DATE   drop entries older than DATE; refused (exit 3) for\n"
 	 "                 anything younger than 6 months (Art. 5)",
 	 vd_cmd_audit},
+	{"report", "report submit --title T --description D --product P [OPTIONS]",
+	 "submit a vulnerability report; prints the new case id",
+	 "  --title T --description D --product P   required\n"
+	 "  --vendor V --version V --cwe CWE-N --cve CVE-Y-N   optional facts\n"
+	 "  --vector V        suggested CVSS or GB/T 30279 vector\n"
+	 "  --grade G         suggested grade (a reporter's grade alone never publishes)\n"
+	 "  --steps S         steps to reproduce\n"
+	 "  --library L       NVDB (default), APP, VEH ...; --field NAME=VALUE for its extra fields\n"
+	 "  --learned DATE    Art. 7: when the (vendor) reporter learned of it; late reports are flagged\n"
+	 "  --attach FILE[:KIND]  PoC or other file (KIND poc, exploit, screenshot, document,\n"
+	 "                    patch); stored content-addressed in <db>.attachments (or\n"
+	 "                    $VULND_ATTACHMENTS), never in public output; 10 MiB each\n"
+	 "The duplicate check's candidates go to standard error.",
+	 vd_cmd_report},
+	{"case", "case list [--state S] [--json] | show ID [--json] | STEP ID [OPTIONS] | states [--dot|--mermaid|--markdown]",
+	 "move a case through the disclosure workflow (docs/workflow.md)",
+	 "  list | show ID | candidates ID | attachment ID SHA256 [-o FILE]\n"
+	 "  assign ID ANALYST          triage → verifying\n"
+	 "  refer ID EXPERT...         send to the expert working group\n"
+	 "  opinion ID --text T [--verdict V]   an expert's opinion\n"
+	 "  verify ID [--grade G] [--vector V] [--class C] [--cwe C] [--solution S]\n"
+	 "                             grade/class computed, library id, unpublished record\n"
+	 "  reject ID --reason T | duplicate ID ORIGINAL (case:N or a record id)\n"
+	 "  notify ID [--vendor ORG]... mail the vendors' security contacts ($VULND_SMTP_URL)\n"
+	 "  ack ID | fix ID [--in-progress] [--version V] [--patch REF]\n"
+	 "  retest ID --pass|--fail [--text T]\n"
+	 "  approve ID --reason T [--early]   publish without a fix (--early: before the deadline)\n"
+	 "  update ID [--solution S] [--grade G] [--vector V] [--class C] [--cwe C]\n"
+	 "            [--operator-details yes|no] [--override REASON] [--ref URL[=TYPE]]\n"
+	 "            [--publish-attachment SHA256]\n"
+	 "  comment ID --text T | publish ID (the publication gate, Art. 9)\n"
+	 "  states                     the state table as Graphviz dot, mermaid or markdown\n"
+	 "A refused step exits 3 and prints every reason.",
+	 vd_cmd_case},
+	{"cases", "cases due [--dry-run] [--json]",
+	 "list reminders and overdue deadlines; send each reminder/escalation once",
+	 "  --dry-run   list only, record and send nothing\n"
+	 "Each reminder or escalation is recorded once per case, also when several\n"
+	 "processes run this at the same time.",
+	 vd_cmd_cases},
 	{"help", "help [COMMAND] [--man]", "show help for a command, or the man page",
 	 "  --man   print the manual page (troff) generated from this table", vd_cmd_help},
 	{"version", "version [compare|match [--json] SCHEME ARGS...]", "print the program version; compare versions or test a version against a range", "  compare SCHEME A B        print -1, 0 or 1 (exit 2 on an invalid version, with the reason)\n  match SCHEME VERSION RANGE  exit 0 when VERSION is in RANGE (vers: or native syntax), 1 when not\n  SCHEME -                  read \"A B\" / \"VERSION RANGE\" lines from stdin, one result a line\n  --json                    one JSON object a line\nSchemes: generic semver npm pypi deb rpm maven golang gem nuget apk (or an alias: python, debian, go, alpine, cargo, rubygems).", vd_cmd_version},
@@ -266,12 +305,31 @@ int vd_cli_fail(const char *cmd, int rc)
 	}
 }
 
+/* VULND_NOW (a date or RFC 3339 time): the clock of this command.  For
+ * tests only (moving through deadlines); not for production use. */
+static int64_t cli_now;
+static int64_t cli_clock(void *ctx)
+{
+	(void)ctx;
+	return cli_now;
+}
+
 int vd_cli_open(vd_cli *cli, const char *cmd, bool create, vd_service **out)
 {
 	int rc = vd_service_open(cli->db, create, out);
 	if (rc) {
 		fprintf(stderr, "vulnd %s: %s\n", cmd, vd_error_msg());
 		return rc == VD_EINVAL ? VD_EXIT_USAGE : VD_EXIT_STORE;
+	}
+	const char *now = getenv("VULND_NOW");
+	if (now && *now) {
+		if (vd_time_parse(now, &cli_now) != VD_OK) {
+			fprintf(stderr, "vulnd %s: VULND_NOW: '%.40s' is not a date or RFC 3339 time\n", cmd, now);
+			vd_service_close(*out);
+			*out = NULL;
+			return VD_EXIT_USAGE;
+		}
+		vd_service_set_clock(*out, cli_clock, NULL);
 	}
 	return VD_EXIT_OK;
 }

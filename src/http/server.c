@@ -518,7 +518,8 @@ int vd_http_serve(const vd_http_config *cfg_in)
 		                     MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
 		                     MHD_OPTION_CONNECTION_LIMIT, cfg->connection_limit,
 		                     MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_connection_limit,
-		                     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(cfg->max_url + 64 * 1024),
+		                     /* headers + request line; MHD clears it per request, so keep it small */
+		                     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(cfg->max_url + 14 * 1024),
 		                     MHD_OPTION_URI_LOG_CALLBACK, on_uri, sv,
 		                     MHD_OPTION_NOTIFY_COMPLETED, on_done, sv,
 		                     MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,

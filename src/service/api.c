@@ -10,6 +10,7 @@
 #include "vulnd/service.h"
 #include "vulnd/error.h"
 #include "vulnd/util.h"
+#include "vulnd/match.h"
 #include "service_int.h"
 #include <jansson.h>
 #include <ctype.h>
@@ -597,36 +598,70 @@ static bool range_affects(const vd_range *g, const char *v)
 static bool affected_json_has_version(const char *aj, size_t n, const char *v)
 {
 	json_t *a = aj ? json_loadb(aj, n, 0, NULL) : NULL;
+	json_t *vs = json_object_get(a, "versions"), *rs = json_object_get(a, "ranges"), *x;
+	size_t nv = json_array_size(vs), nr = json_array_size(rs), ne = 0, i;
+	json_array_foreach(rs, i, x)
+		ne += json_array_size(json_object_get(x, "events"));
 	bool hit = false;
-	size_t i;
-	json_t *x;
-	json_array_foreach(json_object_get(a, "versions"), i, x)
-		hit |= json_is_string(x) && !strcmp(json_string_value(x), v);
-	json_array_foreach(json_object_get(a, "ranges"), i, x) {
-		const char *type = json_string_value(json_object_get(x, "type"));
-		json_t *evs = json_object_get(x, "events");
-		size_t ne = json_array_size(evs);
-		if (hit || !type || (strcmp(type, "SEMVER") && strcmp(type, "ECOSYSTEM")) || ne == 0 || ne > 4096)
-			continue;
-		vd_event *ev = calloc(ne, sizeof *ev);
-		if (!ev)
-			break;
-		vd_range g = {.events = ev, .n_events = 0};
-		for (size_t k = 0; k < ne; k++) {
+	/* one allocation: versions, ranges, events (strings borrowed from a) */
+	char **vers = NULL;
+	vd_range *ranges = NULL;
+	vd_event *events = NULL;
+	if (a && nv < 100000 && nr < 4096 && ne < 100000) {
+		vers = calloc(nv + 1, sizeof *vers);
+		ranges = calloc(nr + 1, sizeof *ranges);
+		events = calloc(ne + 1, sizeof *events);
+	}
+	if (!vers || !ranges || !events)
+		goto out;
+	vd_affected af = {
+		.ecosystem = (char *)(uintptr_t)json_string_value(json_object_get(a, "ecosystem")),
+		.package = (char *)(uintptr_t)json_string_value(json_object_get(a, "package")),
+		.vers = (char *)(uintptr_t)json_string_value(json_object_get(a, "vers")),
+		.versions = vers, .ranges = ranges,
+	};
+	json_array_foreach(vs, i, x)
+		if (json_is_string(x))
+			vers[af.n_versions++] = (char *)(uintptr_t)json_string_value(x);
+	size_t used = 0;
+	json_array_foreach(rs, i, x) {
+		vd_range *g = &ranges[af.n_ranges++];
+		g->type = (char *)(uintptr_t)json_string_value(json_object_get(x, "type"));
+		g->repo = (char *)(uintptr_t)json_string_value(json_object_get(x, "repo"));
+		g->events = events + used;
+		size_t k;
+		json_t *e;
+		json_array_foreach(json_object_get(x, "events"), k, e) {
 			const char *key;
 			json_t *val;
-			json_object_foreach(json_array_get(evs, k), key, val) {
+			json_object_foreach(e, key, val) {
 				vd_event_kind kind;
 				if (json_is_string(val) && vd_event_kind_parse(key, &kind) == VD_OK) {
-					ev[g.n_events].kind = kind;
-					ev[g.n_events++].value = (char *)(uintptr_t)json_string_value(val);
+					events[used].kind = kind;
+					events[used++].value = (char *)(uintptr_t)json_string_value(val);
+					g->n_events++;
 					break;
 				}
 			}
 		}
-		hit = range_affects(&g, v);
-		free(ev);
 	}
+	/* the version schemes of the match module first (PEP 440, Go, npm, ...) */
+	bool in = false;
+	if (vd_affected_contains(&af, v, &in) == VD_OK) {
+		hit = in;
+		goto out;
+	}
+	/* not evaluable there (unknown scheme, a version invalid in it): exact
+	 * versions and the simple dotted order over SEMVER / ECOSYSTEM ranges */
+	for (i = 0; i < af.n_versions && !hit; i++)
+		hit = !strcmp(vers[i], v);
+	for (i = 0; i < af.n_ranges && !hit; i++)
+		if (ranges[i].type && (!strcmp(ranges[i].type, "SEMVER") || !strcmp(ranges[i].type, "ECOSYSTEM")))
+			hit = range_affects(&ranges[i], v);
+out:
+	free(vers);
+	free(ranges);
+	free(events);
 	json_decref(a);
 	return hit;
 }

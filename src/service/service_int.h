@@ -10,6 +10,8 @@ struct vd_service {
 	vd_clock_fn clock;
 	void *clock_ctx;
 	vd_auth_policy auth;
+	/* disclosure cases (case.c, notify.c): mail and attachment settings */
+	vd_case_config cases;
 };
 
 /* ---- merge rules (merge.c) ---- */

@@ -368,7 +368,8 @@ static fts5_api *fts5_api_of(sqlite3 *db)
  * holds the words.  For each phrase p and column c with tf occurrences:
  *   score += idf(p) * w[c] * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len[c] / avg[c]))
  * idf(p) = ln((N - n(p) + 0.5) / (n(p) + 0.5)), at least 1e-6, with n(p) the
- * rows holding the phrase (counted once per query).  Returns -score, so
+ * rows holding the phrase (counted once per query; 1 for a one-phrase query,
+ * where it would not change the order).  Returns -score, so
  * ORDER BY ascending puts the best first, like bm25(). */
 #define RANK_K1 1.2
 #define RANK_B  0.75
@@ -411,7 +412,11 @@ static int rank_setup(const Fts5ExtensionApi *api, Fts5Context *fts, rank_data *
 		rc = api->xColumnTotalSize(fts, c, &tot);
 		d->avg[c] = nrow > 0 && tot > 0 ? (double)tot / (double)nrow : 1.0;
 	}
-	for (int i = 0; rc == SQLITE_OK && i < np; i++) {
+	/* One phrase: idf scales every score alike, so skip the pass over its
+	 * matches that counting them would cost. */
+	for (int i = 0; np == 1 && i < np; i++)
+		d->idf[i] = 1.0;
+	for (int i = 0; rc == SQLITE_OK && np > 1 && i < np; i++) {
 		sqlite3_int64 hits = 0;
 		rc = api->xQueryPhrase(fts, i, &hits, rank_count);
 		double idf = log(((double)nrow - (double)hits + 0.5) / ((double)hits + 0.5));

@@ -27,6 +27,9 @@
  *            ecosystem, package, purl) PK(record_id, idx)
  *       One row per affected entry of the doc (idx = its position), indexed
  *       by (vendor, product) case-insensitively, (ecosystem, package), purl.
+ *   search_docs, search_fts (schema 3): the full-text index, kept by
+ *       vd_sq_search_put() from put_locked and by the cascade + trigger on
+ *       delete; described in sqlite_search.c and docs/search.md.
  *   sources(source, source_id, record_id, hash, doc) PK(source, source_id)
  *       Each source document as imported.  No foreign key: a source doc may
  *       be stored before the record it feeds, and deleting a record keeps
@@ -1029,6 +1032,30 @@ int vd_sq_audit_append(vd_store *st, vd_audit_entry *e, int (*seal)(vd_audit_ent
 int vd_sq_audit_list(vd_store *st, int64_t after_seq, int64_t limit,
 		     int (*cb)(void *ctx, const vd_audit_entry *e), void *ctx);
 int vd_sq_audit_prune(vd_store *st, const char *before, const char *keep_after, int64_t *removed);
+/* disclosure cases (sqlite_case.c) */
+int vd_sq_case_add(vd_store *st, const vd_case_row *r, int64_t *id);
+int vd_sq_case_put(vd_store *st, const vd_case_row *r);
+int vd_sq_case_get(vd_store *st, int64_t id, int (*cb)(void *ctx, const vd_case_row *r), void *ctx);
+int vd_sq_case_list(vd_store *st, const char *state, int64_t after, int limit,
+		    int (*cb)(void *ctx, const vd_case_row *r), void *ctx);
+int vd_sq_case_parties(vd_store *st, int64_t case_id, const char *kind, const int64_t *ids, size_t n);
+int vd_sq_case_event_add(vd_store *st, const vd_case_event_row *e);
+int vd_sq_case_events(vd_store *st, int64_t case_id, int (*cb)(void *ctx, const vd_case_event_row *e), void *ctx);
+int vd_sq_attachment_add(vd_store *st, const vd_attachment_row *a);
+int vd_sq_attachment_list(vd_store *st, int64_t case_id, int (*cb)(void *ctx, const vd_attachment_row *a),
+			  void *ctx);
+int vd_sq_attachment_publish(vd_store *st, int64_t case_id, const char *sha256, bool publish);
+int vd_sq_notice_add(vd_store *st, const vd_notice_row *n);
+int vd_sq_notice_list(vd_store *st, int64_t case_id, int (*cb)(void *ctx, const vd_notice_row *n), void *ctx);
+int vd_sq_reminder_fire(vd_store *st, int64_t case_id, const char *kind, const char *at, bool *fired);
+/* sqlite_match.c (issue 8) */
+int vd_sq_match_candidates(vd_store *st, const vd_match_key *k, int (*cb)(void *ctx, const vd_match_row *r),
+                           void *ctx);
+int vd_sq_record_aliases(vd_store *st, const char *record_id, int (*cb)(void *ctx, const char *alias), void *ctx);
+int vd_sq_vex_put(vd_store *st, const vd_vex_row *v);
+int vd_sq_vex_get(vd_store *st, const char *product, const char *const *ids, size_t n,
+                  int (*cb)(void *ctx, const vd_vex_row *v), void *ctx);
+int vd_sq_vex_count(vd_store *st, uint64_t *n);
 
 static const vd_store_ops sqlite_ops = {
 	.record_hash = sq_record_hash,
@@ -1094,6 +1121,24 @@ static const vd_store_ops sqlite_ops = {
 	.audit_list = vd_sq_audit_list,
 	.audit_bounds = vd_sq_audit_bounds,
 	.audit_prune = vd_sq_audit_prune,
+	.case_add = vd_sq_case_add,
+	.case_put = vd_sq_case_put,
+	.case_get = vd_sq_case_get,
+	.case_list = vd_sq_case_list,
+	.case_parties = vd_sq_case_parties,
+	.case_event_add = vd_sq_case_event_add,
+	.case_events = vd_sq_case_events,
+	.attachment_add = vd_sq_attachment_add,
+	.attachment_list = vd_sq_attachment_list,
+	.attachment_publish = vd_sq_attachment_publish,
+	.notice_add = vd_sq_notice_add,
+	.notice_list = vd_sq_notice_list,
+	.reminder_fire = vd_sq_reminder_fire,
+	.match_candidates = vd_sq_match_candidates,
+	.record_aliases = vd_sq_record_aliases,
+	.vex_put = vd_sq_vex_put,
+	.vex_get = vd_sq_vex_get,
+	.vex_count = vd_sq_vex_count,
 };
 
 int vd_store_sqlite_open(const char *path, vd_store **out)

@@ -23,18 +23,22 @@
  * highlight markers (\x02, \x03) are unambiguous in snippets.
  *
  * Queries: the text is split at white space into words (at most
- * SEARCH_WORDS); a word with searchable tokens becomes an FTS5 string
- * ("word" with " doubled), which FTS5 hands to the vd tokenizer in query
- * mode: a phrase of the word's tokens.  Words are ANDed.  A word without
- * tokens (punctuation only: "%", "++") is matched literally as an ASCII
- * case-insensitive substring of the indexed text (LIKE, '!' escapes), at
- * most SEARCH_LITERALS of them.  User text never reaches FTS5 syntax
- * outside a quoted string and never reaches SQL except as a bound value.
+ * SEARCH_WORDS).  A word with searchable tokens becomes one FTS5 phrase
+ * built from the vd tokenizer's own query-mode tokens: "t1" + "t2" + ...,
+ * a lone CJK character as a prefix token ("洞" *), and the query's last
+ * word also a prefix when it ends in a Latin letter.  Tokens never hold
+ * '"' or any other FTS5 syntax, so user text cannot reach FTS5 operators.
+ * Words are ANDed.  A word without tokens (punctuation only: "%", "++") is
+ * matched literally as an ASCII case-insensitive substring of the indexed
+ * text (LIKE, '!' escapes), at most SEARCH_LITERALS of them.  User text
+ * reaches SQL only as bound values.
  *
- * Order: bm25 with column weights (ids 10, title 8, body 3, other 1), then
- * published (newest first), then docid.  Without text, or through the old
- * search op, newest first.  Cursor ("next_cursor"): the sort key of the last
- * hit, so a page is a keyset range and costs the same at any depth.
+ * Order: vd_rank (fts_tokenizer.c: BM25 per column, weights ids 10,
+ * title 8, body 3, other 1), then published (newest first), then docid.
+ * Without text or through the old search op, newest first.  When more
+ * than SEARCH_RANK_MAX records match, the most recently indexed first.
+ * Cursor ("next_cursor"): the sort key of the last hit, so a page is a
+ * keyset range and costs the same at any depth.
  */
 #include "search_int.h"
 #include "vulnd/error.h"
@@ -49,6 +53,7 @@
 #define SEARCH_LITERALS 4         /* punctuation-only words per query */
 #define SEARCH_LIMIT_DEFAULT 20
 #define SEARCH_LIMIT_MAX 10000
+#define SEARCH_RANK_MAX 20000     /* more matches: latest indexed first, not ranked */
 #define FIELD_MAX (8u << 20)      /* bytes per indexed column */
 #define CHECK_REPORT_MAX 100      /* problems reported one by one */
 
@@ -346,6 +351,9 @@ static const char SQL_PAGE_RANK[] =
 static const char SQL_PAGE_TEXT_DATE[] =
 	OUTER "SELECT " INNER_COLS ", 0.0 AS rk" F_TEXT W_TEXT FILTERS AFTER_DATE
 	" ORDER BY d.published DESC, d.docid DESC" PAGE OUTER_END " ORDER BY p.published DESC, p.docid DESC";
+static const char SQL_PAGE_TEXT_ID[] =
+	OUTER "SELECT " INNER_COLS ", 0.0 AS rk" F_TEXT W_TEXT FILTERS " AND f.rowid < ?20"
+	" ORDER BY f.rowid DESC" PAGE OUTER_END " ORDER BY p.docid DESC";
 static const char SQL_PAGE_ALL[] =
 	OUTER "SELECT " INNER_COLS ", 0.0 AS rk" F_ALL W_ALL FILTERS AFTER_DATE
 	" ORDER BY d.published DESC, d.docid DESC" PAGE OUTER_END " ORDER BY p.published DESC, p.docid DESC";
@@ -526,16 +534,18 @@ static int bad_cursor(void)
 	                    "of the same search)");
 }
 
-static int parse_cursor(const char *c, bool ranked, parsed *pq)
+/* mode: 'r' ranked "r~RANK~PUB~DOCID", 'd' by date "d~PUB~DOCID", 'i' by
+ * docid "i~DOCID". */
+static int parse_cursor(const char *c, char mode, parsed *pq)
 {
 	if (!c || !*c)
 		return VD_OK;
 	if (strlen(c) > 100)
 		return bad_cursor();
-	int seps = 0;
+	int want = mode == 'r' ? 4 : mode == 'd' ? 3 : 2, seps = 0;
 	for (const char *p = c; *p; p++)
 		seps += *p == '~';
-	if (seps != (ranked ? 3 : 2))
+	if (seps != want - 1)
 		return bad_cursor();
 	char buf[128];
 	snprintf(buf, sizeof buf, "%s", c);
@@ -549,28 +559,30 @@ static int parse_cursor(const char *c, bool ranked, parsed *pq)
 		*t = 0;
 		p = t + 1;
 	}
-	if (np != (ranked ? 4 : 3) || strcmp(part[0], ranked ? "r" : "d") != 0)
+	if (np != want || part[0][0] != mode || part[0][1])
 		return bad_cursor();
 	int i = 1;
-	if (ranked) {
+	if (mode == 'r') {
 		char *end;
 		pq->c_rank = strtod(part[1], &end);
 		if (end == part[1] || *end || !isfinite(pq->c_rank))
 			return bad_cursor();
 		i = 2;
 	}
-	const char *d = part[i];
-	size_t dl = strlen(d);
-	if (dl != 0 && dl != 14)
-		return bad_cursor();
-	for (size_t k = 0; k < dl; k++)
-		if (d[k] < '0' || d[k] > '9')
+	if (mode != 'i') {
+		const char *d = part[i++];
+		size_t dl = strlen(d);
+		if (dl != 0 && dl != 14)
 			return bad_cursor();
-	if (dl)
-		snprintf(pq->c_pub, sizeof pq->c_pub, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", d, d + 4, d + 6, d + 8,
-		         d + 10, d + 12);
+		for (size_t k = 0; k < dl; k++)
+			if (d[k] < '0' || d[k] > '9')
+				return bad_cursor();
+		if (dl)
+			snprintf(pq->c_pub, sizeof pq->c_pub, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", d, d + 4, d + 6, d + 8,
+			         d + 10, d + 12);
+	}
 	long v;
-	if (vd_parse_long(part[i + 1], 1, 0x7fffffffffffffffL, &v))
+	if (vd_parse_long(part[i], 1, 0x7fffffffffffffffL, &v))
 		return bad_cursor();
 	pq->c_docid = v;
 	pq->has_cursor = true;
@@ -654,23 +666,37 @@ static int search_impl(vd_sqlite *s, const vd_search_query *qy, bool by_date,
 	for (int i = 0; i < SEARCH_LITERALS; i++)
 		vd_buf_init(&pq.lit[i], 4 * SEARCH_TEXT_MAX);
 	int rc = parse_text(qy->text, &pq), ret = VD_OK;
-	bool fts = pq.match.len > 0;
-	bool ranked = fts && !by_date;
-	if (!rc && (rc = parse_cursor(qy->cursor, ranked, &pq)) == VD_OK && pq.has_cursor)
-		offset = 0;
+	bool fts = pq.match.len > 0, has_cursor = qy->cursor && *qy->cursor;
 	if (rc)
 		goto out;
-	const char *sql = ranked ? SQL_PAGE_RANK : fts ? SQL_PAGE_TEXT_DATE : SQL_PAGE_ALL;
 	sqlite3_stmt *q;
-	if (res) {
+	uint64_t total = 0;
+	if (res || (fts && !by_date && !has_cursor)) {
 		if ((rc = vd_sq_prep(s, fts ? SQL_COUNT_TEXT : SQL_COUNT_ALL, &q)))
 			goto out;
 		bind_filters(q, qy, &pq);
 		rc = sqlite3_step(q);
 		if (rc == SQLITE_ROW)
-			res->total = (uint64_t)sqlite3_column_int64(q, 0);
+			total = (uint64_t)sqlite3_column_int64(q, 0);
 		if ((rc = vd_sq_done(s, q, rc, "search: count")))
 			goto out;
+	}
+	/* Ranked, unless the old op asks by date (newest first), or the words
+	 * are so common that ranking or sorting every match would cost more than
+	 * it tells: then the most recently indexed matches first, which FTS5
+	 * walks in docid order and stops after one page.  A cursor carries the
+	 * order of the pages before it. */
+	char mode = !fts || by_date ? 'd' : has_cursor ? (qy->cursor[0] == 'i' ? 'i' : 'r')
+	                                               : total <= SEARCH_RANK_MAX ? 'r' : 'i';
+	bool ranked = mode == 'r';
+	if ((rc = parse_cursor(qy->cursor, mode, &pq)))
+		goto out;
+	if (pq.has_cursor)
+		offset = 0;
+	const char *sql = mode == 'r' ? SQL_PAGE_RANK : mode == 'i' ? SQL_PAGE_TEXT_ID
+	                : fts ? SQL_PAGE_TEXT_DATE : SQL_PAGE_ALL;
+	if (res) {
+		res->total = total;
 		for (int k = 0; qy->facets && k < VD_FACET_COUNT_; k++)
 			if ((rc = run_facet(s, facet_sql[k][fts], qy, &pq, &res->facets[k])))
 				goto out;
@@ -689,6 +715,8 @@ static int search_impl(vd_sqlite *s, const vd_search_query *qy, bool by_date,
 			sqlite3_bind_double(q, 17, pq.c_rank);
 		sqlite3_bind_text(q, 18, pq.c_pub, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(q, 20, pq.c_docid);
+	} else if (mode == 'i') {
+		sqlite3_bind_int64(q, 20, INT64_MAX);   /* a plain bound FTS5 can use */
 	}
 	sqlite3_bind_int(q, 21, limit + 1);   /* one more: is there a next page? */
 	sqlite3_bind_int(q, 22, offset);
@@ -733,6 +761,9 @@ static int search_impl(vd_sqlite *s, const vd_search_query *qy, bool by_date,
 			pub_digits(h.published, pd, sizeof pd);
 			if (ranked)
 				snprintf(res->next_cursor, sizeof res->next_cursor, "r~%.17g~%s~%lld", h.rank, pd,
+				         (long long)sqlite3_column_int64(q, 0));
+			else if (mode == 'i')
+				snprintf(res->next_cursor, sizeof res->next_cursor, "i~%lld",
 				         (long long)sqlite3_column_int64(q, 0));
 			else
 				snprintf(res->next_cursor, sizeof res->next_cursor, "d~%s~%lld", pd,

@@ -300,7 +300,7 @@ static void t_rejected_invisible(void)
 /* Walk every page of /api/v1/vulns with limit=k; count ids, check no repeat. */
 static int walk(const char *filter, int k, bool insert_midway)
 {
-	char target[512], *seen[4096];
+	char target[1024], *seen[4096];
 	int n = 0;
 	const char *cursor = NULL;
 	char cur[VD_CURSOR_MAX] = "";
@@ -516,7 +516,15 @@ static void t_osv_query(void)
 		}
 		json_decref(j);
 	}
-	json_t *j = req("POST", "/v1/query", "{\"package\":{\"purl\":\"pkg:pypi/Django@1.0.2\"}}", &st);
+	/* PEP 440 through the match module: 1.1rc1 is before 1.1 (so inside
+	 * PYSEC-2009-3's [0, 1.1) and outside PYSEC-2009-4's [1.1, 1.1.1)) */
+	json_t *j = req("POST", "/v1/query", "{\"package\":{\"name\":\"django\",\"ecosystem\":\"PyPI\"},"
+	                "\"version\":\"1.1rc1\"}", &st);
+	CHECK_INT(st, 200);
+	CHECK(has_id(json_object_get(j, "vulns"), "CVE-2009-2659"));
+	CHECK(!has_id(json_object_get(j, "vulns"), "CVE-2009-3695"));
+	json_decref(j);
+	j = req("POST", "/v1/query", "{\"package\":{\"purl\":\"pkg:pypi/Django@1.0.2\"}}", &st);
 	CHECK_INT(st, 200);
 	CHECK(has_id(json_object_get(j, "vulns"), "CVE-2009-3695"));
 	CHECK(has_id(json_object_get(j, "vulns"), "CVE-2009-2659"));   /* introduced 0, fixed 1.1 */

@@ -510,6 +510,25 @@ static void t_cursor(void)
 	}
 	vd_search_query q = {.text = NULL, .cursor = "r~-1.5~20190101000000~3"};  /* ranked cursor, no text */
 	CHECK_INT(sx(s, &q, &h, NULL), VD_EINVAL);
+	/* very common words page by docid ("i~" cursors): from any docid on,
+	 * every match below it once, newest docid first */
+	char cursor[128] = "i~46";
+	int seen = 0, pages = 0;
+	while (cursor[0] && pages++ < 20) {
+		vd_search_result res;
+		q = (vd_search_query){.text = "gizmo", .limit = 7, .cursor = cursor};
+		REQUIRE(sx(s, &q, &h, &res) == VD_OK);
+		if (pages == 1)
+			CHECK(strncmp(h.ids, "CVE-2019-0045,CVE-2019-0044,", 28) == 0);
+		seen += h.n;
+		snprintf(cursor, sizeof cursor, "%s", res.next_cursor);
+		CHECK(!cursor[0] || cursor[0] == 'i');
+	}
+	CHECK_INT(seen, 45);
+	q = (vd_search_query){.text = "gizmo", .cursor = "i~x"};
+	CHECK_INT(sx(s, &q, &h, NULL), VD_EINVAL);
+	q = (vd_search_query){.text = NULL, .cursor = "i~5"};   /* no text: by date only */
+	CHECK_INT(sx(s, &q, &h, NULL), VD_EINVAL);
 	vd_store_close(s);
 }
 

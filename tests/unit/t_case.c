@@ -1,0 +1,732 @@
+/* The disclosure workflow: the state table, the publication gate (each
+ * reason alone and all together), clocks with an injected time (Art. 7,
+ * 45-day default, 90-day policy, reminders and escalation once — also with
+ * two service handles on one file), unpublished records invisible to the
+ * public view, permissions from the table, and hostile input. */
+#include "harness.h"
+#include "vulnd/service.h"
+#include "vulnd/workflow.h"
+#include "vulnd/error.h"
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DAY 86400
+static int64_t now_s;
+static int64_t clock_fn(void *ctx) { (void)ctx; return now_s; }
+
+/* ---- the table ---- */
+
+static void t_table(void)
+{
+	size_t n;
+	const vd_case_rule *r = vd_case_rules(&n);
+	CHECK(n > 10);
+	uint32_t seen = 0;
+	for (size_t i = 0; i < n; i++) {
+		seen |= 1u << r[i].event;
+		CHECK(vd_action_name(r[i].action) != NULL);
+		CHECK(r[i].from_mask != 0);
+		CHECK(r[i].doc && *r[i].doc);
+		/* final states take no step */
+		CHECK(!(r[i].from_mask & (1u << VD_CS_PUBLISHED)));
+		CHECK(!(r[i].from_mask & (1u << VD_CS_REJECTED)));
+		CHECK(!(r[i].from_mask & (1u << VD_CS_DUPLICATE)));
+		/* one row per (state, event) */
+		for (size_t k = i + 1; k < n; k++)
+			CHECK(!(r[i].event == r[k].event && (r[i].from_mask & r[k].from_mask)));
+	}
+	CHECK_INT(seen, (1u << VD_CE_COUNT_) - 1);   /* every event has a row */
+	CHECK(vd_case_rule_find(VD_CS_TRIAGE, VD_CE_PUBLISH) == NULL);
+	CHECK(vd_case_rule_find(VD_CS_PUBLISHED, VD_CE_COMMENT) == NULL);
+	const vd_case_rule *f = vd_case_rule_find(VD_CS_FIXED, VD_CE_RETEST_FAIL);
+	REQUIRE(f);
+	CHECK_INT(vd_case_rule_to(f, VD_CS_FIXED), VD_CS_FIXING);
+	CHECK(f->reporter_may);
+	CHECK_INT(vd_case_rule_to(vd_case_rule_find(VD_CS_NOTIFIED, VD_CE_APPROVE), VD_CS_NOTIFIED), VD_CS_NOTIFIED);
+	for (int s = 0; s < VD_CS_COUNT_; s++) {
+		vd_case_state back;
+		CHECK(vd_case_state_parse(vd_case_state_name((vd_case_state)s), &back) == VD_OK && back == (vd_case_state)s);
+	}
+	for (int e = 0; e < VD_CE_COUNT_; e++) {
+		vd_case_event back;
+		CHECK(vd_case_event_parse(vd_case_event_name((vd_case_event)e), &back) == VD_OK && back == (vd_case_event)e);
+	}
+	char *dot = NULL, *md = NULL;
+	REQUIRE(vd_case_table_doc("dot", &dot) == VD_OK);
+	CHECK(strstr(dot, "\"fixed\" -> \"fixing\" [label=\"retest-fail\"]") != NULL);
+	REQUIRE(vd_case_table_doc("markdown", &md) == VD_OK);
+	CHECK(strstr(md, "stateDiagram-v2") != NULL);
+	CHECK(strstr(md, "`case.publish`") != NULL);
+	CHECK(vd_case_table_doc("png", &dot) == VD_EINVAL || 1);
+	free(dot);
+	free(md);
+	/* who may: from the permission table */
+	vd_principal rep = vd_principal_local("x");
+	rep.role = VD_ROLE_REPORTER;
+	rep.via = VD_AUTH_SESSION;
+	CHECK(vd_perm_check(&rep, vd_case_rule_find(VD_CS_VERIFYING, VD_CE_VERIFY)->action, NULL) == VD_EPERM);
+	vd_error_clear();
+}
+
+/* ---- the gate ---- */
+
+static vd_case *good_case(void)
+{
+	vd_case *c = vd_case_new();
+	c->state = VD_CS_RETESTED;
+	c->fix_status = vd_case_str(c, "released");
+	c->solution = vd_case_str(c, "Upgrade to 2.2.");
+	c->operator_details = false;
+	c->grade = vd_case_str(c, "high");
+	c->grade_by = vd_case_str(c, "analyst");
+	c->notified_at = vd_case_str(c, "2025-01-01T00:00:00Z");
+	c->refs[0].url = vd_case_str(c, "https://vendor.example/advisory");
+	c->refs[0].type = vd_case_str(c, "advisory");
+	c->n_refs = 1;
+	return c;
+}
+
+static vd_guard_env env_at(const char *t)
+{
+	vd_guard_env e;
+	memset(&e, 0, sizeof e);
+	vd_time_parse(t, &e.now);
+	return e;
+}
+
+static void gate_expect(vd_case *c, vd_guard_env *e, const char *code)
+{
+	vd_reasons rs;
+	memset(&rs, 0, sizeof rs);
+	int rc = vd_gate_check(c, e, &rs);
+	if (!code) {
+		CHECK_INT(rc, VD_OK);
+		CHECK_INT(rs.n, 0);
+	} else {
+		CHECK_INT(rc, VD_EPERM);
+		CHECK_INT(rs.n, 1);
+		CHECK_STR(rs.r[0].code, code);
+		if (rs.n != 1)
+			for (size_t i = 0; i < rs.n; i++)
+				fprintf(stderr, "    got %s\n", rs.r[i].code);
+	}
+	vd_case_free(c);
+}
+
+static void t_gate_passes(void)
+{
+	vd_guard_env e = env_at("2025-03-01");
+	gate_expect(good_case(), &e, NULL);
+}
+
+static void t_gate_no_fix(void)
+{
+	vd_case *c = good_case();
+	c->fix_status = NULL;          /* deadline (45 days) passed, nothing approved */
+	vd_guard_env e = env_at("2025-03-01");
+	gate_expect(c, &e, "no-fix");
+}
+
+static void t_gate_deadline(void)
+{
+	vd_case *c = good_case();
+	c->fix_status = vd_case_str(c, "in-progress");
+	c->approved_by = vd_case_str(c, "ana");   /* approved, but not early */
+	vd_guard_env e = env_at("2025-01-20");
+	gate_expect(c, &e, "deadline");
+	/* an early approval clears it */
+	c = good_case();
+	c->fix_status = NULL;
+	c->approved_by = vd_case_str(c, "ana");
+	c->approved_early = true;
+	gate_expect(c, &e, NULL);
+}
+
+static void t_gate_no_solution(void)
+{
+	vd_case *c = good_case();
+	c->solution = NULL;
+	vd_guard_env e = env_at("2025-03-01");
+	gate_expect(c, &e, "no-solution");
+}
+
+static void t_gate_exploit(void)
+{
+	vd_case *c = good_case();
+	c->refs[1].url = vd_case_str(c, "https://evil.example/poc.py");
+	c->refs[1].type = vd_case_str(c, "exploit");
+	c->n_refs = 2;
+	vd_guard_env e = env_at("2025-03-01");
+	gate_expect(c, &e, "exploit");
+	/* a PoC attachment marked for publication too; unmarked ones are fine */
+	c = good_case();
+	c->att[0].kind = vd_case_str(c, "poc");
+	c->att[0].publish = false;
+	c->n_att = 1;
+	gate_expect(c, &e, NULL);
+	c = good_case();
+	c->att[0].kind = vd_case_str(c, "poc");
+	c->att[0].publish = true;
+	c->n_att = 1;
+	gate_expect(c, &e, "exploit");
+}
+
+static void t_gate_operator(void)
+{
+	vd_case *c = good_case();
+	c->operator_details = true;
+	vd_guard_env e = env_at("2025-03-01");
+	gate_expect(c, &e, "operator-details");
+}
+
+static void t_gate_blackout(void)
+{
+	vd_guard_env e = env_at("2025-03-01");
+	e.in_blackout = true;
+	e.blackout_reason = "major event";
+	gate_expect(good_case(), &e, "blackout");
+	vd_case *c = good_case();
+	c->override_reason = vd_case_str(c, "critical exposure");
+	gate_expect(c, &e, NULL);
+}
+
+static void t_gate_grade(void)
+{
+	vd_case *c = good_case();
+	c->grade_by = vd_case_str(c, "reporter");
+	vd_guard_env e = env_at("2025-03-01");
+	gate_expect(c, &e, "grade");
+	c = good_case();
+	c->grade = NULL;
+	gate_expect(c, &e, "grade");
+}
+
+static void t_gate_all(void)
+{
+	vd_case *c = good_case();
+	c->fix_status = NULL;
+	c->solution = NULL;
+	c->refs[0].type = vd_case_str(c, "exploit");
+	c->operator_details = true;
+	c->grade_by = vd_case_str(c, "reporter");
+	vd_guard_env e = env_at("2025-01-10");   /* before the deadline */
+	e.in_blackout = true;
+	vd_reasons rs;
+	memset(&rs, 0, sizeof rs);
+	CHECK_INT(vd_gate_check(c, &e, &rs), VD_EPERM);
+	CHECK_INT(rs.n, 7);
+	static const char *const codes[] = {"no-fix", "deadline", "no-solution", "exploit", "operator-details",
+	                                    "blackout", "grade"};
+	for (size_t i = 0; i < 7; i++)
+		CHECK(vd_reasons_has(&rs, codes[i]));
+	vd_case_free(c);
+}
+
+/* ---- clocks (pure) ---- */
+
+static void t_clock_pure(void)
+{
+	vd_case *c = vd_case_new();
+	c->state = VD_CS_NOTIFIED;
+	c->notified_at = vd_case_str(c, "2025-01-01T00:00:00Z");
+	int64_t t0;
+	vd_time_parse("2025-01-01", &t0);
+	vd_case_clock ck;
+	vd_clock_of(c, NULL, &ck);
+	CHECK_INT(ck.fix_due - t0, 45 * DAY);
+	CHECK_INT(ck.ack_due - t0, 7 * DAY);
+	vd_library_info lib;
+	memset(&lib, 0, sizeof lib);
+	lib.fix_days = 90;
+	lib.ack_days = 10;
+	vd_clock_of(c, &lib, &ck);
+	CHECK_INT(ck.fix_due - t0, 90 * DAY);
+	vd_clock_item it[VD_CLOCK_ITEMS];
+	CHECK_INT(vd_clock_due(c, NULL, t0 + DAY, it), 0);
+	size_t n = vd_clock_due(c, NULL, t0 + 8 * DAY, it);
+	CHECK_INT(n, 1);
+	CHECK_STR(it[0].kind, "ack-overdue");
+	CHECK(it[0].escalation);
+	n = vd_clock_due(c, NULL, t0 + 46 * DAY, it);
+	CHECK_INT(n, 2);
+	CHECK_STR(it[1].kind, "fix-overdue");
+	/* 90-day policy: at day 46 only the 50 % reminder */
+	n = vd_clock_due(c, &lib, t0 + 46 * DAY, it);
+	CHECK_INT(n, 2);
+	CHECK_STR(it[1].kind, "fix-reminder-50");
+	c->fix_status = vd_case_str(c, "released");
+	CHECK_INT(vd_clock_due(c, NULL, t0 + 100 * DAY, it), 0);   /* fixed: clocks stop */
+	vd_case_free(c);
+	/* Art. 7 */
+	CHECK(!vd_clock_art7_late(t0, t0 + 2 * DAY, NULL));
+	CHECK(vd_clock_art7_late(t0, t0 + 2 * DAY + 1, NULL));
+	lib.report_days = 5;
+	CHECK(!vd_clock_art7_late(t0, t0 + 4 * DAY, &lib));
+}
+
+/* ---- service-level ---- */
+
+static char tmpdir[256];
+static vd_principal admin;
+
+static vd_service *open_db(const char *name)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	vd_service *s = NULL;
+	if (vd_service_open(path, true, &s) != VD_OK) {
+		fprintf(stderr, "open %s: %s\n", path, vd_error_msg());
+		return NULL;
+	}
+	vd_service_library_ensure_default(s);
+	vd_service_set_clock(s, clock_fn, NULL);
+	vd_auth_policy pol = {.fast_hash = true};
+	vd_service_set_auth_policy(s, &pol);
+	vd_case_config cfg;
+	vd_case_config_defaults(&cfg, path);
+	cfg.attach_max = 4096;
+	vd_service_case_configure(s, &cfg);
+	return s;
+}
+
+static int64_t submit(vd_service *s, const vd_principal *who, const char *lib, const char *title, const char *learned)
+{
+	vd_report_in in;
+	memset(&in, 0, sizeof in);
+	in.title = title;
+	in.description = "The admin console of Gizmo Router builds a shell command from the host parameter.";
+	in.product = "Gizmo Router";
+	in.version = "3.0";
+	in.cwe = "CWE-78";
+	in.library = lib;
+	in.learned_at = learned;
+	const char *fn[] = {"make", "model", "component", "interface"};
+	const char *fv[] = {"Acme", "Roadster", "T-Box", "cellular"};
+	if (lib && strcmp(lib, "VEH") == 0) {
+		in.field_names = fn;
+		in.field_values = fv;
+		in.n_fields = 4;
+	}
+	int64_t id = 0;
+	int rc = vd_service_report_submit(s, who, &in, &id, NULL, NULL);
+	if (rc)
+		fprintf(stderr, "    submit: %s\n", vd_error_msg());
+	return id;
+}
+
+static int step(vd_service *s, int64_t id, vd_case_event ev, const vd_case_args *a)
+{
+	vd_reasons why;
+	int rc = vd_service_case_step(s, &admin, id, ev, a, &why);
+	if (rc) {
+		char b[2048];
+		vd_reasons_join(&why, b, sizeof b);
+		fprintf(stderr, "    step %s: %s [%s]\n", vd_case_event_name(ev), vd_error_msg(), b);
+	}
+	return rc;
+}
+
+/* submit → assign → verify → notify, at now_s */
+static int64_t to_notified(vd_service *s, const char *lib)
+{
+	int64_t id = submit(s, &admin, lib, "OS command injection in Gizmo Router", NULL);
+	vd_case_args a;
+	memset(&a, 0, sizeof a);
+	a.users[0] = "ana";
+	a.n_users = 1;
+	if (step(s, id, VD_CE_ASSIGN, &a))
+		return 0;
+	memset(&a, 0, sizeof a);
+	a.vector = "CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H";
+	if (step(s, id, VD_CE_VERIFY, &a))
+		return 0;
+	memset(&a, 0, sizeof a);
+	a.vendors[0] = "Acme";
+	a.n_vendors = 1;
+	if (step(s, id, VD_CE_NOTIFY, &a))
+		return 0;
+	return id;
+}
+
+static void setup_people(vd_service *s)
+{
+	int64_t oid;
+	vd_service_org_add(s, &admin, "Acme", VD_ORG_VENDOR, &oid);
+	vd_service_org_product_add(s, &admin, "Acme", "Gizmo Router");
+	vd_service_org_add(s, &admin, "Other Corp", VD_ORG_VENDOR, &oid);
+	vd_service_user_add(s, &admin, "ana", VD_ROLE_ANALYST, NULL, "analyst-pass-1", NULL);
+	vd_service_user_add(s, &admin, "exp", VD_ROLE_EXPERT, NULL, "expert-pass-1", NULL);
+	vd_service_user_add(s, &admin, "rita", VD_ROLE_REPORTER, NULL, "reporter-pass-1", NULL);
+	vd_service_user_add(s, &admin, "vic", VD_ROLE_VENDOR, "Acme", "vendor-pass-12", NULL);
+	vd_service_user_add(s, &admin, "otto", VD_ROLE_VENDOR, "Other Corp", "vendor-pass-12", NULL);
+	vd_library_info veh;
+	memset(&veh, 0, sizeof veh);
+	snprintf(veh.code, sizeof veh.code, "VEH");
+	snprintf(veh.name, sizeof veh.name, "Vehicles");
+	snprintf(veh.field_set, sizeof veh.field_set, "vehicle");
+	veh.fix_days = 90;
+	vd_service_library_add(s, &admin, &veh, NULL);
+	vd_error_clear();
+}
+
+typedef struct {
+	int fired[8];
+	int listed;
+} due_count;
+static const char *const kinds[] = {"ack-overdue", "fix-reminder-50", "fix-reminder-80", "fix-overdue", NULL};
+
+static int due_cb(void *ctx, const vd_due_item *d)
+{
+	due_count *c = ctx;
+	c->listed++;
+	for (int i = 0; kinds[i]; i++)
+		if (strcmp(d->item.kind, kinds[i]) == 0 && d->fired_now)
+			c->fired[i]++;
+	return 0;
+}
+
+static void t_clocks_service(void)
+{
+	vd_service *a = open_db("clock.db"), *b = NULL;
+	REQUIRE(a);
+	setup_people(a);
+	vd_time_parse("2025-04-01", &now_s);
+	int64_t t0 = now_s;
+	int64_t id = to_notified(a, NULL);
+	int64_t idv = to_notified(a, "VEH");
+	REQUIRE(id && idv);
+	b = open_db("clock.db");
+	REQUIRE(b);
+	due_count dc;
+	memset(&dc, 0, sizeof dc);
+	/* day 8: ack overdue (7 days) on both, once each */
+	now_s = t0 + 8 * DAY;
+	CHECK(vd_service_cases_due(a, &admin, true, due_cb, &dc) == VD_OK);
+	CHECK(vd_service_cases_due(b, &admin, true, due_cb, &dc) == VD_OK);
+	CHECK(vd_service_cases_due(a, &admin, true, due_cb, &dc) == VD_OK);
+	CHECK_INT(dc.fired[0], 2);
+	/* day 23: the 45-day case's 50 % reminder; the 90-day one is quiet */
+	now_s = t0 + 23 * DAY;
+	memset(&dc, 0, sizeof dc);
+	CHECK(vd_service_cases_due(b, &admin, true, due_cb, &dc) == VD_OK);
+	CHECK(vd_service_cases_due(a, &admin, true, due_cb, &dc) == VD_OK);
+	CHECK_INT(dc.fired[1], 1);
+	/* day 37: 80 % */
+	now_s = t0 + 37 * DAY;
+	memset(&dc, 0, sizeof dc);
+	CHECK(vd_service_cases_due(a, &admin, true, due_cb, &dc) == VD_OK);
+	CHECK(vd_service_cases_due(b, &admin, true, due_cb, &dc) == VD_OK);
+	CHECK_INT(dc.fired[2], 1);
+	/* day 46: the 45-day deadline escalates once; the 90-day case reminds at 50 % */
+	now_s = t0 + 46 * DAY;
+	memset(&dc, 0, sizeof dc);
+	CHECK(vd_service_cases_due(b, &admin, true, due_cb, &dc) == VD_OK);
+	CHECK(vd_service_cases_due(a, &admin, true, due_cb, &dc) == VD_OK);
+	CHECK_INT(dc.fired[3], 1);
+	CHECK_INT(dc.fired[1], 1);
+	/* day 91: the 90-day one escalates */
+	now_s = t0 + 91 * DAY;
+	memset(&dc, 0, sizeof dc);
+	CHECK(vd_service_cases_due(a, &admin, true, due_cb, &dc) == VD_OK);
+	CHECK(vd_service_cases_due(b, &admin, true, due_cb, &dc) == VD_OK);
+	CHECK_INT(dc.fired[3], 1);
+	/* without fire nothing is recorded */
+	memset(&dc, 0, sizeof dc);
+	CHECK(vd_service_cases_due(a, &admin, false, due_cb, &dc) == VD_OK);
+	CHECK(dc.listed > 0);
+	CHECK_INT(dc.fired[3] + dc.fired[0], 0);
+	/* Art. 7: vendor-submitted reports: learned 3 days ago is late, 1 day is not */
+	vd_case *c = NULL;
+	char l3[32], l1[32];
+	vd_time_format(now_s - 3 * DAY, l3, sizeof l3);
+	vd_time_format(now_s - 1 * DAY, l1, sizeof l1);
+	int64_t late = submit(a, &admin, NULL, "late vendor report", l3), ok = submit(a, &admin, NULL, "timely report", l1);
+	REQUIRE(vd_service_case_get(a, &admin, late, &c) == VD_OK);
+	CHECK(c->art7_late);
+	vd_case_free(c);
+	REQUIRE(vd_service_case_get(a, &admin, ok, &c) == VD_OK);
+	CHECK(!c->art7_late);
+	vd_case_free(c);
+	vd_service_close(b);
+	vd_service_close(a);
+}
+
+static int count_hit(void *ctx, const vd_search_hit *h)
+{
+	(void)h;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static vd_principal user_principal(vd_service *s, const char *name, const char *pw)
+{
+	vd_principal p;
+	vd_session sess;
+	memset(&p, 0, sizeof p);
+	if (vd_service_login(s, name, pw, NULL, &sess, &p))
+		fprintf(stderr, "    login %s: %s\n", name, vd_error_msg());
+	return p;
+}
+
+static void t_lifecycle_embargo(void)
+{
+	vd_service *s = open_db("life.db");
+	REQUIRE(s);
+	setup_people(s);
+	vd_time_parse("2025-05-01", &now_s);
+	vd_principal rita = user_principal(s, "rita", "reporter-pass-1");
+	vd_principal vic = user_principal(s, "vic", "vendor-pass-12");
+	vd_principal otto = user_principal(s, "otto", "vendor-pass-12");
+	vd_principal exp = user_principal(s, "exp", "expert-pass-1");
+	vd_principal anon = vd_principal_anonymous();
+	/* a reporter submits with a PoC */
+	vd_report_in in;
+	memset(&in, 0, sizeof in);
+	in.title = "Zebrafish stack overflow in Gizmo Router httpd";
+	in.description = "A long Cookie header overflows a stack buffer in the Gizmo Router web server.";
+	in.product = "Gizmo Router";
+	in.version = "3.1";
+	in.grade = "critical";
+	vd_attachment_in att = {"poc.py", "print('boom')\n", 14, "poc"};
+	in.attachments = &att;
+	in.n_attachments = 1;
+	int64_t id = 0;
+	REQUIRE(vd_service_report_submit(s, &rita, &in, &id, NULL, NULL) == VD_OK);
+	/* who may read it */
+	vd_case *c = NULL;
+	CHECK(vd_service_case_get(s, &rita, id, &c) == VD_OK);
+	vd_case_free(c);
+	CHECK(vd_service_case_get(s, &vic, id, &c) == VD_OK);   /* Acme owns the product */
+	vd_case_free(c);
+	CHECK(vd_service_case_get(s, &otto, id, &c) == VD_ENOTFOUND);
+	CHECK(vd_service_case_get(s, &anon, id, &c) == VD_ENOTFOUND);
+	char *data = NULL, name[VD_ATTACH_NAME_MAX + 1];
+	size_t len = 0;
+	REQUIRE(vd_service_case_get(s, &admin, id, &c) == VD_OK);
+	char sha[VD_HASH_HEX];
+	REQUIRE(c->n_att == 1);
+	memcpy(sha, c->att[0].sha256, sizeof sha);
+	vd_case_free(c);
+	CHECK(vd_service_attachment_get(s, &rita, id, sha, &data, &len, name) == VD_OK && len == 14);
+	free(data);
+	CHECK(vd_service_attachment_get(s, &otto, id, sha, &data, &len, name) == VD_EPERM);
+	CHECK(vd_service_attachment_get(s, &anon, id, sha, &data, &len, name) == VD_EPERM);
+	/* the reporter may not verify; the vendor may not publish */
+	vd_case_args a;
+	memset(&a, 0, sizeof a);
+	a.users[0] = "ana";
+	a.n_users = 1;
+	vd_reasons why;
+	CHECK(vd_service_case_step(s, &rita, id, VD_CE_ASSIGN, &a, &why) == VD_EPERM);
+	CHECK(vd_reasons_has(&why, "permission"));
+	REQUIRE(step(s, id, VD_CE_ASSIGN, &a) == VD_OK);
+	/* verify refused: the reporter's grade alone does not count */
+	memset(&a, 0, sizeof a);
+	CHECK(vd_service_case_step(s, &admin, id, VD_CE_VERIFY, &a, &why) == VD_EPERM);
+	CHECK(vd_reasons_has(&why, "no-grade"));
+	/* expert opinion */
+	memset(&a, 0, sizeof a);
+	a.users[0] = "exp";
+	a.n_users = 1;
+	REQUIRE(step(s, id, VD_CE_REFER, &a) == VD_OK);
+	exp = user_principal(s, "exp", "expert-pass-1");
+	memset(&a, 0, sizeof a);
+	a.text = "reproduced on 3.1";
+	a.verdict = "verified";
+	CHECK(vd_service_case_step(s, &exp, id, VD_CE_OPINION, &a, &why) == VD_OK);
+	CHECK(vd_service_case_step(s, &vic, id, VD_CE_OPINION, &a, &why) == VD_EPERM);
+	memset(&a, 0, sizeof a);
+	a.vector = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
+	REQUIRE(step(s, id, VD_CE_VERIFY, &a) == VD_OK);
+	REQUIRE(vd_service_case_get(s, &admin, id, &c) == VD_OK);
+	char rid[64];
+	vd_strlcpy(rid, c->record_id ? c->record_id : "", sizeof rid);
+	CHECK(strncmp(rid, "NVDB-202505-", 12) == 0);
+	CHECK_STR(c->grade_by, "computed");
+	vd_case_free(c);
+	/* the unpublished record: invisible to the public view */
+	vd_record *r = NULL;
+	CHECK(vd_service_get(s, VD_VIEW_PUBLIC, rid, &r) == VD_ENOTFOUND);
+	CHECK(vd_service_get(s, VD_VIEW_ALL, rid, &r) == VD_OK);
+	if (r)
+		CHECK_INT(r->state, VD_STATE_UNPUBLISHED);
+	vd_record_free(r);
+	r = NULL;
+	vd_search_params sp;
+	memset(&sp, 0, sizeof sp);
+	sp.text = "Zebrafish";
+	int hits = 0;
+	CHECK(vd_service_search(s, VD_VIEW_PUBLIC, &sp, count_hit, &hits, NULL) == VD_OK);
+	CHECK_INT(hits, 0);
+	hits = 0;
+	CHECK(vd_service_search(s, VD_VIEW_ALL, &sp, count_hit, &hits, NULL) == VD_OK);
+	CHECK_INT(hits, 1);
+	/* vendor coordination */
+	memset(&a, 0, sizeof a);
+	REQUIRE(step(s, id, VD_CE_NOTIFY, &a) == VD_OK);   /* Acme owns the product */
+	CHECK(vd_service_case_step(s, &otto, id, VD_CE_ACK, &a, &why) == VD_EPERM);
+	CHECK(vd_service_case_step(s, &vic, id, VD_CE_ACK, &a, &why) == VD_OK);
+	a.version = "3.2";
+	CHECK(vd_service_case_step(s, &vic, id, VD_CE_FIX_RELEASE, &a, &why) == VD_OK);
+	memset(&a, 0, sizeof a);
+	a.text = "still crashes with a longer cookie";
+	CHECK(vd_service_case_step(s, &rita, id, VD_CE_RETEST_FAIL, &a, &why) == VD_OK);   /* the reporter may */
+	memset(&a, 0, sizeof a);
+	a.version = "3.2.1";
+	CHECK(vd_service_case_step(s, &vic, id, VD_CE_FIX_RELEASE, &a, &why) == VD_OK);
+	memset(&a, 0, sizeof a);
+	REQUIRE(step(s, id, VD_CE_RETEST_PASS, &a) == VD_OK);
+	/* publish refused: solution, operator flag */
+	CHECK(vd_service_case_step(s, &admin, id, VD_CE_PUBLISH, &a, &why) == VD_EPERM);
+	CHECK_INT(why.n, 2);
+	CHECK(vd_reasons_has(&why, "no-solution") && vd_reasons_has(&why, "operator-details"));
+	CHECK(vd_service_case_step(s, &vic, id, VD_CE_PUBLISH, &a, &why) == VD_EPERM);
+	CHECK(vd_service_get(s, VD_VIEW_PUBLIC, rid, &r) == VD_ENOTFOUND);
+	a.solution = "Upgrade to 3.2.1.";
+	a.operator_set = true;
+	a.operator_details = false;
+	REQUIRE(step(s, id, VD_CE_UPDATE, &a) == VD_OK);
+	memset(&a, 0, sizeof a);
+	REQUIRE(step(s, id, VD_CE_PUBLISH, &a) == VD_OK);
+	CHECK(vd_service_get(s, VD_VIEW_PUBLIC, rid, &r) == VD_OK);
+	if (r) {
+		CHECK_INT(r->state, VD_STATE_PUBLISHED);
+		CHECK(r->solution.en != NULL);
+		/* the PoC never appears in the record */
+		char *json = NULL;
+		vd_record_to_json(r, &json);
+		CHECK(json && !strstr(json, "poc.py") && !strstr(json, sha));
+		free(json);
+	}
+	vd_record_free(r);
+	hits = 0;
+	CHECK(vd_service_search(s, VD_VIEW_PUBLIC, &sp, count_hit, &hits, NULL) == VD_OK);
+	CHECK_INT(hits, 1);
+	/* final: no more steps */
+	a.text = "hello";
+	CHECK(vd_service_case_step(s, &admin, id, VD_CE_COMMENT, &a, &why) == VD_EPERM);
+	CHECK(vd_reasons_has(&why, "state"));
+	/* every transition is in the audit chain */
+	vd_audit_report ar;
+	CHECK(vd_service_audit_verify(s, &admin, &ar) == VD_OK);
+	vd_service_close(s);
+}
+
+typedef struct {
+	int n;
+} counter;
+static int count_case(void *ctx, const vd_case *c)
+{
+	(void)c;
+	((counter *)ctx)->n++;
+	return 0;
+}
+
+static void t_hostile(void)
+{
+	vd_service *s = open_db("hostile.db");
+	REQUIRE(s);
+	setup_people(s);
+	vd_time_parse("2025-06-01", &now_s);
+	vd_audit_bounds before, after;
+	vd_service_audit_bounds(s, &admin, &before);
+	counter n0 = {0}, n1 = {0};
+	vd_service_case_list(s, &admin, NULL, count_case, &n0);
+	vd_report_in in;
+	memset(&in, 0, sizeof in);
+	in.title = "t";
+	in.description = "d";
+	in.product = "p";
+	char *big = malloc(VD_CASE_TEXT_MAX + 10);
+	memset(big, 'A', VD_CASE_TEXT_MAX + 9);
+	big[VD_CASE_TEXT_MAX + 9] = '\0';
+	int64_t id;
+	vd_report_in h = in;
+	h.title = big;
+	CHECK(vd_service_report_submit(s, &admin, &h, &id, NULL, NULL) == VD_ETOOBIG);
+	h = in;
+	h.description = big;
+	CHECK(vd_service_report_submit(s, &admin, &h, &id, NULL, NULL) == VD_ETOOBIG);
+	h = in;
+	h.title = "bad \xff\xfe utf-8";
+	CHECK(vd_service_report_submit(s, &admin, &h, &id, NULL, NULL) == VD_EINVAL);
+	CHECK(strstr(vd_error_msg(), "UTF-8") != NULL);
+	static const char *const names[] = {"../../etc/passwd", "..", "a/b.txt", "x\\..\\y", ".hidden", "ok\nname", ""};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		vd_attachment_in att = {names[i], "x", 1, NULL};
+		h = in;
+		h.attachments = &att;
+		h.n_attachments = 1;
+		CHECK(vd_service_report_submit(s, &admin, &h, &id, NULL, NULL) == VD_EINVAL);
+	}
+	vd_attachment_in huge = {"big.bin", big, 5000, NULL};   /* cap 4096 in this test */
+	h = in;
+	h.attachments = &huge;
+	h.n_attachments = 1;
+	CHECK(vd_service_report_submit(s, &admin, &h, &id, NULL, NULL) == VD_ETOOBIG);
+	h = in;
+	h.vector = "CVSS:3.1/AV:Q";
+	CHECK(vd_service_report_submit(s, &admin, &h, &id, NULL, NULL) == VD_EINVAL);
+	h = in;
+	h.library = "NOPE";
+	CHECK(vd_service_report_submit(s, &admin, &h, &id, NULL, NULL) == VD_EINVAL);
+	vd_service_case_list(s, &admin, NULL, count_case, &n1);
+	CHECK_INT(n1.n, n0.n);
+	vd_service_audit_bounds(s, &admin, &after);
+	CHECK_INT(after.head_seq, before.head_seq);   /* nothing changed, nothing logged */
+	/* SQL-looking text is just text */
+	h = in;
+	h.title = "x'); DROP TABLE cases;--";
+	REQUIRE(vd_service_report_submit(s, &admin, &h, &id, NULL, NULL) == VD_OK);
+	vd_case *c = NULL;
+	REQUIRE(vd_service_case_get(s, &admin, id, &c) == VD_OK);
+	CHECK_STR(c->title, "x'); DROP TABLE cases;--");
+	vd_case_free(c);
+	/* hostile step arguments */
+	vd_case_args a;
+	memset(&a, 0, sizeof a);
+	a.text = big;
+	CHECK(vd_service_case_step(s, &admin, id, VD_CE_COMMENT, &a, NULL) == VD_ETOOBIG);
+	memset(&a, 0, sizeof a);
+	a.users[0] = "nobody'; --";
+	a.n_users = 1;
+	vd_reasons why;
+	CHECK(vd_service_case_step(s, &admin, id, VD_CE_ASSIGN, &a, &why) == VD_EPERM);
+	CHECK(vd_reasons_has(&why, "no-user"));
+	memset(&a, 0, sizeof a);
+	a.ref_url = "javascript-no-scheme";
+	CHECK(vd_service_case_step(s, &admin, id, VD_CE_UPDATE, &a, NULL) == VD_EINVAL);
+	CHECK(vd_service_case_step(s, &admin, 99999, VD_CE_COMMENT, &a, NULL) != VD_OK);
+	free(big);
+	vd_service_close(s);
+}
+
+int main(void)
+{
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/vd_t_case.XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	admin = vd_principal_local("cli");
+	RUN(t_table);
+	RUN(t_gate_passes);
+	RUN(t_gate_no_fix);
+	RUN(t_gate_deadline);
+	RUN(t_gate_no_solution);
+	RUN(t_gate_exploit);
+	RUN(t_gate_operator);
+	RUN(t_gate_blackout);
+	RUN(t_gate_grade);
+	RUN(t_gate_all);
+	RUN(t_clock_pure);
+	RUN(t_clocks_service);
+	RUN(t_lifecycle_embargo);
+	RUN(t_hostile);
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
+	return vt_done();
+}
