@@ -112,7 +112,7 @@ run: deps vulnd
 	./vulnd --db $(DB) db init
 	@if [ -d "$(SHARED)/data" ]; then \
 	  for v in 1000 1194; do f="$(SHARED)/data/cwe/cwe-view-$$v.csv"; [ -f "$$f" ] && ./vulnd --db $(DB) import cwe "$$f"; done; \
-	  for d in cve5 osv; do [ -d "$(SHARED)/data/$$d" ] && ./vulnd --db $(DB) import auto "$(SHARED)/data/$$d"; done; true; \
+	  for d in cve5 nvd2 osv cnnvd cnvd csaf; do [ -d "$(SHARED)/data/$$d" ] && ./vulnd --db $(DB) import auto "$(SHARED)/data/$$d"; done; true; \
 	else echo "note: $(SHARED)/data not found; skipping the sample import"; fi
 	./vulnd --db $(DB) serve --listen 127.0.0.1:$(PORT)
 
@@ -130,6 +130,15 @@ bench-search: $(B)/vulnd $(LIB)
 	@mkdir -p $(B)/bench
 	@$(CC) $(CFLAGS) -o $(B)/bench/search bench/search.c $(LIB) $(LDFLAGS) $(LDLIBS)
 	@VULND=$(abspath $(B)/vulnd) $(B)/bench/search $(SHARED) $(or $(SEARCH_RECORDS),300000)
+
+# SBOM matching benchmark (bench/match.c, issue 8): a 10,000-component SBOM
+# of real package names/versions against a 300k catalogue made from the OSV
+# records of ../shared/data (in a temporary directory); prints time and findings.
+.PHONY: bench-match
+bench-match: $(B)/vulnd $(LIB)
+	@mkdir -p $(B)/bench
+	@$(CC) $(CFLAGS) -o $(B)/bench/match bench/match.c $(LIB) $(LDFLAGS) $(LDLIBS)
+	@VULND=$(abspath $(B)/vulnd) $(B)/bench/match $(SHARED) $(or $(MATCH_RECORDS),300000) $(or $(MATCH_COMPONENTS),10000)
 
 bench-import: vulnd
 	@command -v bc >/dev/null || apt-get install -y -q bc >/dev/null

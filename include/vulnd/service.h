@@ -25,6 +25,9 @@ void vd_service_close(vd_service *s);
 int vd_service_db_migrate(vd_service *s, int *from, int *to);
 int vd_service_db_stats(vd_service *s, vd_store_stats *out);
 int vd_service_db_check(vd_service *s, vd_check_cb cb, void *ctx);
+/* Rebuild the full-text index from the records (after a tokenizer change
+ * or when `db check` reports the index broken). */
+int vd_service_db_reindex(vd_service *s);
 
 /* ---- import ---- */
 typedef struct {

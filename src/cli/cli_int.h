@@ -63,6 +63,8 @@ int vd_cmd_cases(vd_cli *cli, int argc, char **argv);
 void vd_cli_case_config(vd_cli *cli, vd_service *s);
 int vd_cmd_help(vd_cli *cli, int argc, char **argv);
 int vd_cmd_version(vd_cli *cli, int argc, char **argv);
+/* vulnd match SBOM (issue 8; cmd_match.c) */
+int vd_cmd_match(vd_cli *cli, int argc, char **argv);
 /* score is library code from src/score with its own argument handling */
 int vd_cmd_score(int argc, char **argv);
 

@@ -21,8 +21,9 @@ int vd_cmd_db(vd_cli *cli, int argc, char **argv)
 	}
 	const char *sub = argv[1];
 	bool json = argc > 2 && strcmp(argv[2], "--json") == 0;
-	if (strcmp(sub, "init") && strcmp(sub, "migrate") && strcmp(sub, "check") && strcmp(sub, "stats")) {
-		fprintf(stderr, "vulnd db: unknown subcommand '%s' (init, migrate, check, stats)\n", sub);
+	if (strcmp(sub, "init") && strcmp(sub, "migrate") && strcmp(sub, "check") && strcmp(sub, "stats") &&
+	    strcmp(sub, "reindex")) {
+		fprintf(stderr, "vulnd db: unknown subcommand '%s' (init, migrate, check, stats, reindex)\n", sub);
 		return VD_EXIT_USAGE;
 	}
 	vd_service *svc;
@@ -36,6 +37,10 @@ int vd_cmd_db(vd_cli *cli, int argc, char **argv)
 		rc = vd_service_db_migrate(svc, &from, &to);
 		if (!rc && !cli->quiet)
 			printf("%s: schema version %d%s\n", cli->db, to, from == to ? " (up to date)" : "");
+	} else if (strcmp(sub, "reindex") == 0) {
+		rc = vd_service_db_reindex(svc);
+		if (!rc && !cli->quiet)
+			printf("%s: search index rebuilt\n", cli->db);
 	} else if (strcmp(sub, "check") == 0) {
 		unsigned n = 0;
 		rc = vd_service_db_check(svc, print_problem, &n);

@@ -46,14 +46,29 @@ const vd_command vd_commands[] = {
 	 "  --json     JSON output (classes: one object a line)\n"
 	 "Exit status: 0 found, 1 not found.",
 	 vd_cmd_cwe},
-	{"search", "search [--json] [--severity S] [--limit N] [--offset N] [--all] QUERY",
-	 "find records whose id, title or description contains QUERY",
-	 "  --severity S  critical, high, medium or low\n"
-	 "  --limit N     at most N hits (default 20, max 1000)\n"
-	 "  --offset N    skip the first N hits\n"
-	 "  --all         include unpublished, rejected and withdrawn records\n"
-	 "  --json        one JSON object a line\n"
-	 "Exit status: 0 hits found, 1 no match.",
+	{"search", "search [options] [QUERY]",
+	 "full-text search in Chinese and English (titles, descriptions, ids, products)",
+	 "QUERY words are matched as written: Chinese by character pairs (溢出, 缓冲区溢出),\n"
+	 "English words case-folded, ids and versions exactly (CVE-2021-44228, 1.0.2k).\n"
+	 "Ranked by relevance (title above description above the rest), then newest.\n"
+	 "QUERY may be left out when a filter is given. docs/search.md has the details.\n"
+	 "  --severity S          critical, high, medium, low (or 超危/高危/中危/低危)\n"
+	 "  --score-min X         lowest CVSS base score; --score-max X highest\n"
+	 "  --cwe CWE-79          records with this weakness (79 works too)\n"
+	 "  --class CODE          GB/T 30279 class code (`vulnd cwe classes` lists them)\n"
+	 "  --vendor V            affected vendor; --product P affected product\n"
+	 "  --library L           library code (NVDB, APP, VEH, ...)\n"
+	 "  --source S            records with a document from cve5, nvd2, osv, cnnvd, cnvd, csaf\n"
+	 "  --published-from D    and --published-to D, --modified-from D, --modified-to D\n"
+	 "  --state S             published (default), unpublished, rejected, withdrawn\n"
+	 "  --all                 every state (the local operator only)\n"
+	 "  --facets              counts by grade, year, vendor and CWE\n"
+	 "  --limit N             at most N hits (default 20, max 1000)\n"
+	 "  --cursor C            the next page (printed after each page)\n"
+	 "  --offset N            skip the first N hits\n"
+	 "  --no-snippets         no highlighted excerpts\n"
+	 "  --json                one JSON object a line\n"
+	 "Exit status: 0 hits found, 1 no match, 2 bad query or filter.",
 	 vd_cmd_search},
 	{"edit", "edit ID FIELD VALUE",
 	 "set a field of a record by hand; later imports never overwrite it",
@@ -64,12 +79,13 @@ const vd_command vd_commands[] = {
 	 "An empty VALUE (\"\") removes the manual edit: the imported value shows again.\n"
 	 "`vulnd show --provenance ID` shows which source set each field.",
 	 vd_cmd_edit},
-	{"db", "db init|migrate|check|stats [--json]",
+	{"db", "db init|migrate|check|stats [--json]|reindex",
 	 "create, migrate, check or describe the database",
 	 "  init      create the database (or migrate it to the latest schema)\n"
 	 "  migrate   apply forward-only migrations to an existing database\n"
 	 "  check     integrity check: storage, indexes in step with records\n"
-	 "  stats     counts by state, aliases, sources, size (--json for JSON)",
+	 "  stats     counts by state, aliases, sources, size (--json for JSON)\n"
+	 "  reindex   rebuild the full-text search index from the records",
 	 vd_cmd_db},
 	{"serve", "serve [--config FILE] [--listen ADDR:PORT] [--threads N] [--access-log PATH|-|off]",
 	 "serve the HTTP API: /api/v1 (records, lists, search, vendors, stats), OSV /v1, /healthz, /metrics",
@@ -185,6 +201,28 @@ const vd_command vd_commands[] = {
 	 "Each reminder or escalation is recorded once per case, also when several\n"
 	 "processes run this at the same time.",
 	 vd_cmd_cases},
+	{"match", "match [--json] [--fail-on LEVEL] [--vex FILE]... [--vex-out FILE] [--store-vex] SBOM-FILE",
+	 "match the components of an SBOM (CycloneDX, SPDX 2) against the catalogue and list the findings",
+	 "SBOM-FILE is CycloneDX 1.x (JSON or XML) or SPDX 2.2/2.3 (JSON or tag-value), or -\n"
+	 "for stdin; SPDX 3.0 and the RDF/XML/YAML serialisations are refused with a message.\n"
+	 "Each component is matched by purl first (OSV ecosystem + package, versions by the\n"
+	 "ecosystem's scheme), by CPE when its purl finds nothing; findings show component,\n"
+	 "version, vulnerability id, aliases, grade and the lowest fixed version.\n"
+	 "  --json            one JSON document: sbom, findings[], summary\n"
+	 "  --fail-on LEVEL   critical, high, medium or low: exit 1 only for a finding of that\n"
+	 "                    grade or higher (findings without a grade do not count); any:\n"
+	 "                    every finding (the default)\n"
+	 "  --vex FILE        a CycloneDX VEX or CSAF VEX document: not_affected and fixed\n"
+	 "                    findings are suppressed, affected / under_investigation shown\n"
+	 "                    with their state (repeatable, up to 16)\n"
+	 "  --store-vex       also store the --vex statements: later runs apply them\n"
+	 "  --vex-out FILE    write a CycloneDX VEX document of the findings (state from VEX,\n"
+	 "                    else in_triage) to edit and pass back with --vex; - for stdout\n"
+	 "  --show-suppressed list suppressed findings too\n"
+	 "  --all             match unpublished records as well\n"
+	 "Exit status: 0 no finding (at or above LEVEL), 1 findings, 2 usage error or\n"
+	 "unreadable SBOM/VEX, 4 storage error.",
+	 vd_cmd_match},
 	{"help", "help [COMMAND] [--man]", "show help for a command, or the man page",
 	 "  --man   print the manual page (troff) generated from this table", vd_cmd_help},
 	{"version", "version [compare|match [--json] SCHEME ARGS...]", "print the program version; compare versions or test a version against a range", "  compare SCHEME A B        print -1, 0 or 1 (exit 2 on an invalid version, with the reason)\n  match SCHEME VERSION RANGE  exit 0 when VERSION is in RANGE (vers: or native syntax), 1 when not\n  SCHEME -                  read \"A B\" / \"VERSION RANGE\" lines from stdin, one result a line\n  --json                    one JSON object a line\nSchemes: generic semver npm pypi deb rpm maven golang gem nuget apk (or an alias: python, debian, go, alpine, cargo, rubygems).", vd_cmd_version},

@@ -66,6 +66,13 @@ int vd_service_db_check(vd_service *s, vd_check_cb cb, void *ctx)
 	return s->store->ops->check(s->store, cb, ctx);
 }
 
+int vd_service_db_reindex(vd_service *s)
+{
+	if (!s->store->ops->search_rebuild)
+		return vd_error_set(VD_EUNSUPPORTED, "this storage backend has no full-text index");
+	return s->store->ops->search_rebuild(s->store);
+}
+
 int vd_service_get(vd_service *s, vd_view view, const char *id, vd_record **out)
 {
 	if (vd_str_empty(id) || strlen(id) > 256)

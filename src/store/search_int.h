@@ -40,6 +40,13 @@ int vd_sq_search_attach(vd_sqlite *s);
  * (re)index r.  Records are removed from the index by the FK cascade on
  * search_docs and its trigger (same statement as the delete). */
 int vd_sq_search_put(vd_sqlite *s, const vd_record *r);
+/* Write the staged full-text rows (vd_sq_search_put stages them in a temp
+ * table so that the FTS5 table joins the transaction once, at its end,
+ * instead of being flushed by every later statement's savepoint).  Called
+ * before every commit, before searching and before deleting records. */
+int vd_sq_search_flush(vd_sqlite *s);
+/* A rollback discarded the staged rows with everything else. */
+void vd_sq_search_rolled_back(vd_sqlite *s);
 /* Rebuild the whole index from the records table (caller's transaction or
  * its own). */
 int vd_sq_search_rebuild(vd_store *st);

@@ -231,11 +231,13 @@ static int op_end(vd_sqlite *s, bool own, int ret)
 		}
 		return ret;
 	}
-	if (ret == VD_OK && (ret = run(s, ST_COMMIT, "commit")) == VD_OK)
+	if (ret == VD_OK && (ret = vd_sq_search_flush(s)) == VD_OK &&
+	    (ret = run(s, ST_COMMIT, "commit")) == VD_OK)
 		return VD_OK;
 	/* Keep the first error message.  SQLite may already have rolled back. */
 	if (in_tx(s))
 		run_raw(s, ST_ROLLBACK);
+	vd_sq_search_rolled_back(s);
 	return ret;
 }
 
@@ -407,6 +409,12 @@ static int sq_commit(vd_store *st)
 		return vd_error_set(VD_EIO, "store: commit refused, transaction rolled back: a write in it "
 		                    "failed part-way (%s)", s->failed_msg);
 	}
+	int rc = vd_sq_search_flush(s);
+	if (rc) {
+		run_raw(s, ST_ROLLBACK);
+		vd_sq_search_rolled_back(s);
+		return rc;
+	}
 	return run(s, ST_COMMIT, "commit");
 }
 
@@ -416,7 +424,9 @@ static int sq_rollback(vd_store *st)
 	s->failed = false;
 	if (!in_tx(s))
 		return VD_OK;
-	return run(s, ST_ROLLBACK, "rollback");
+	int rc = run(s, ST_ROLLBACK, "rollback");
+	vd_sq_search_rolled_back(s);
+	return rc;
 }
 
 /* ---- records ---- */
@@ -626,7 +636,10 @@ static int sq_record_delete(vd_store *st, const char *id)
 	sqlite3_stmt *q;
 	if (!id)
 		return vd_error_set(VD_EINVAL, "store: record_delete of a NULL id");
-	int rc = prep(s, ST_REC_DEL, &q);
+	int rc = vd_sq_search_flush(s);   /* staged text first: the delete cascades to it */
+	if (rc)
+		return rc;
+	rc = prep(s, ST_REC_DEL, &q);
 	if (rc)
 		return rc;
 	bind_text(q, 1, id);

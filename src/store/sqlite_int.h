@@ -23,6 +23,7 @@ typedef struct {
 	sqlite3_stmt *xst[VD_SQ_EXTRA_STMTS];
 	char *src_copy;              /* strings handed out by source_get */
 	bool failed;                 /* a write failed part-way in the caller's transaction */
+	bool search_pending;         /* full-text rows staged in temp.search_pending */
 	char failed_msg[256];        /* ... with this message */
 } vd_sqlite;
 

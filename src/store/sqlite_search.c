@@ -70,9 +70,21 @@ static const char SQL_DOC_UPSERT[] =
 	" modified = excluded.modified, grade = excluded.grade, score = excluded.score,"
 	" class_code = excluded.class_code, library = excluded.library"
 	" RETURNING docid";
-static const char SQL_FTS_DEL[] = "DELETE FROM search_fts WHERE rowid = ?1";
-static const char SQL_FTS_INS[] =
-	"INSERT INTO search_fts(rowid, ids, title, body, other) VALUES(?1, ?2, ?3, ?4, ?5)";
+/* Staging (see vd_sq_search_flush): del = the docid's old text must go. */
+static const char SQL_PEND_CREATE[] =
+	"CREATE TEMP TABLE IF NOT EXISTS search_pending(docid INTEGER PRIMARY KEY,"
+	" ids, title, body, other, del INTEGER NOT NULL)";
+static const char SQL_PEND_PUT[] =
+	"INSERT OR REPLACE INTO temp.search_pending(docid, ids, title, body, other, del)"
+	" VALUES(?1, ?2, ?3, ?4, ?5,"
+	" ?6 OR coalesce((SELECT del FROM temp.search_pending WHERE docid = ?1), 0))";
+static const char SQL_PEND_DEL_FTS[] =
+	"DELETE FROM search_fts WHERE rowid IN (SELECT docid FROM temp.search_pending WHERE del)";
+static const char SQL_PEND_FLUSH[] =
+	"INSERT INTO search_fts(rowid, ids, title, body, other)"
+	" SELECT docid, ids, title, body, other FROM temp.search_pending"
+	" WHERE docid IN (SELECT docid FROM search_docs)";
+static const char SQL_PEND_CLEAR[] = "DELETE FROM temp.search_pending";
 
 enum { COL_IDS, COL_TITLE, COL_BODY, COL_OTHER, NCOL };
 
@@ -189,22 +201,47 @@ int vd_sq_search_put(vd_sqlite *s, const vd_record *r)
 		return rc;
 	if (docid <= 0)
 		return vd_error_set(VD_EINTERNAL, "search index: no row id for record %s", r->id);
-	if (existed) {
-		if ((rc = vd_sq_prep(s, SQL_FTS_DEL, &q)))
-			return rc;
-		sqlite3_bind_int64(q, 1, docid);
-		if ((rc = vd_sq_done(s, q, sqlite3_step(q), "search index: removing old text")))
-			return rc;
-	}
 	vd_buf col[NCOL];
-	if ((rc = build_text(r, col)) == VD_OK && (rc = vd_sq_prep(s, SQL_FTS_INS, &q)) == VD_OK) {
+	if ((rc = build_text(r, col)) == VD_OK && (rc = vd_sq_prep(s, SQL_PEND_PUT, &q)) == VD_OK) {
 		sqlite3_bind_int64(q, 1, docid);
 		for (int i = 0; i < NCOL; i++)
 			bind_buf(q, i + 2, &col[i]);
-		rc = vd_sq_done(s, q, sqlite3_step(q), "search index: text");
+		sqlite3_bind_int(q, 6, existed);
+		rc = vd_sq_done(s, q, sqlite3_step(q), "search index: staging text");
+		if (rc == VD_OK)
+			s->search_pending = true;
 	}
 	free_text(col);
 	return rc;
+}
+
+static int run_one(vd_sqlite *s, const char *sql, const char *what)
+{
+	sqlite3_stmt *q;
+	int rc = vd_sq_prep(s, sql, &q);
+	return rc ? rc : vd_sq_done(s, q, sqlite3_step(q), what);
+}
+
+int vd_sq_search_flush(vd_sqlite *s)
+{
+	if (!s->search_pending)
+		return VD_OK;
+	int rc;
+	if ((rc = run_one(s, SQL_PEND_DEL_FTS, "search index: removing old text")) ||
+	    (rc = run_one(s, SQL_PEND_FLUSH, "search index: text")) ||
+	    (rc = run_one(s, SQL_PEND_CLEAR, "search index: clearing the staged text")))
+		return rc;
+	s->search_pending = false;
+	return VD_OK;
+}
+
+void vd_sq_search_rolled_back(vd_sqlite *s)
+{
+	s->search_pending = false;
+	if (!sqlite3_get_autocommit(s->db))
+		return;
+	/* outside a transaction the temp rows were rolled back too; make sure */
+	sqlite3_exec(s->db, SQL_PEND_CLEAR, NULL, NULL, NULL);
 }
 
 /* Clearing: not DELETE FROM search_fts, which removes each row's tokens as
@@ -286,6 +323,12 @@ int vd_sq_search_attach(vd_sqlite *s)
 	int rc = vd_fts_register(s->db);
 	if (rc)
 		return rc;
+	char *err = NULL;
+	if (sqlite3_exec(s->db, SQL_PEND_CREATE, NULL, NULL, &err) != SQLITE_OK) {
+		rc = vd_error_set(VD_EIO, "sqlite: cannot create the search staging table: %s", err ? err : "?");
+		sqlite3_free(err);
+		return rc;
+	}
 	if (sqlite3_create_function_v2(s->db, "vd_search_rebuild", 0, SQLITE_UTF8 | SQLITE_DIRECTONLY, s,
 	                               fn_rebuild, NULL, NULL, NULL) != SQLITE_OK)
 		return vd_error_set(VD_EIO, "sqlite: cannot register vd_search_rebuild: %s", sqlite3_errmsg(s->db));
@@ -791,7 +834,8 @@ out:
 int vd_sq_search_ex(vd_store *st, const vd_search_query *q,
                     int (*cb)(void *ctx, const vd_search_hit *h), void *ctx, vd_search_result *res)
 {
-	return search_impl((vd_sqlite *)st, q, false, cb, ctx, res);
+	int rc = vd_sq_search_flush((vd_sqlite *)st);   /* see this transaction's own writes */
+	return rc ? rc : search_impl((vd_sqlite *)st, q, false, cb, ctx, res);
 }
 
 int vd_sq_search(vd_store *st, const vd_search_query *q,
@@ -918,7 +962,10 @@ int vd_sq_search_check(vd_sqlite *s, vd_check_cb cb, void *ctx, uint64_t *proble
 {
 	ck c = {cb, ctx, problems};
 	sqlite3_stmt *q;
-	int rc = vd_sq_prep(s, SQL_CK_TABLE, &q);
+	int rc = vd_sq_search_flush(s);
+	if (rc)
+		return rc;
+	rc = vd_sq_prep(s, SQL_CK_TABLE, &q);
 	if (rc)
 		return rc;
 	rc = sqlite3_step(q);
