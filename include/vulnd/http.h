@@ -1,7 +1,9 @@
 /* vulnd/http.h — the HTTP server (libmicrohttpd): the public read API
  * (/api/v1/...), the OSV-compatible endpoints (/v1/...), /healthz and
  * /metrics.  Handlers are thin: parse the request → one service call →
- * render JSON.  Only published records are ever served.
+ * render JSON.  Only published records are served to the public; the
+ * account, organisation, library, report and case endpoints answer what
+ * the authenticated principal may see (docs/security.md, docs/workflow.md).
  *
  * The routes are declared once (src/http/router.c); docs/api/openapi.yaml
  * describes them and is embedded in the binary (GET /api/v1/openapi.yaml).
@@ -32,6 +34,14 @@ typedef struct {
 	int stats_cache_seconds; /* /api/v1/stats answer reused this long */
 	int shutdown_grace;      /* seconds in-flight requests get on SIGTERM */
 	bool metrics;            /* serve /metrics */
+	/* coordinated disclosure (vd_case_config); NULL / 0: the defaults of
+	 * vd_case_config_defaults for the database */
+	const char *smtp_url;    /* "smtp://host:port": vendor notifications; NULL: mail not sent */
+	const char *mail_from;   /* sender address */
+	const char *attach_dir;  /* attachment store (outside any web root) */
+	size_t attach_max;       /* bytes per attachment */
+	int smtp_timeout;        /* seconds */
+	size_t max_report_body;  /* body cap of POST /api/v1/reports (base64 attachments) */
 	/* called once listening, with the actual port (e.g. to print it) */
 	void (*ready)(void *ctx, const char *addr, unsigned port);
 	void *ctx;
@@ -57,7 +67,13 @@ typedef struct {
 	"  osv_page_size = N            records per OSV query answer before next_page_token (1000)\n" \
 	"  stats_cache_seconds = N      /api/v1/stats answer reused this long (60)\n" \
 	"  shutdown_grace = SECONDS     time in-flight requests get on SIGTERM (10)\n" \
-	"  metrics = on|off             serve /metrics (on)\n"
+	"  metrics = on|off             serve /metrics (on)\n" \
+	"  max_report_body = SIZE       body cap of POST /api/v1/reports (16M)\n" \
+	"  smtp_url = URL               SMTP server for vendor notifications, smtp://HOST:PORT (none)\n" \
+	"  mail_from = ADDRESS          sender of notifications (vulnd@localhost)\n" \
+	"  smtp_timeout = SECONDS       SMTP timeout (10)\n" \
+	"  attach_dir = PATH            attachment store, outside any web root (DATABASE.attachments)\n" \
+	"  attach_max = SIZE            largest attachment (10M)\n"
 
 /* The defaults (docs/config.md). */
 void vd_http_config_init(vd_http_config *c);
@@ -84,6 +100,9 @@ typedef struct { char *key, *val; } vd_http_kv;
  * (static strings; patterns as in the OpenAPI file, e.g. "/v1/vulns/{id}"). */
 size_t vd_http_route_count(void);
 void vd_http_route_info(size_t i, const char **method, const char **pattern);
+/* The permission-table action name route i is checked against
+ * ("record.read", "case.read" ...; static; NULL past the end). */
+const char *vd_http_route_action(size_t i);
 /* Match a method and a raw (still %-encoded) path: the route index (≥ 0)
  * with the decoded path parameters in params (arena strings); VD_ENOTFOUND
  * when no route has the path; VD_EPERM when routes have the path but not
@@ -95,10 +114,30 @@ int vd_http_match(const char *method, const char *path, vd_arena *a, const char 
  * %-escapes decoded; keys and values must be UTF-8 without NUL.  Up to max
  * pairs into out (arena strings); VD_ETOOBIG past max, VD_EINVAL when bad. */
 int vd_http_query_parse(const char *qs, vd_arena *a, vd_http_kv *out, size_t max, size_t *n);
-/* Handle one request in-process (no socket, no rate limit): target is the
- * raw request target ("/api/v1/vulns?limit=2").  *status gets the HTTP
- * status, *out the body (malloc'd, caller frees; may be NULL). */
 struct vd_service;
+/* Credentials and headers of an in-process request (all may be NULL). */
+typedef struct {
+	const char *bearer;      /* Authorization: Bearer TOKEN */
+	const char *session;     /* the vd_session cookie */
+	const char *csrf;        /* X-CSRF-Token */
+	const char *client;      /* client address (recorded with logins) */
+} vd_http_cred;
+/* Response headers of an in-process request beyond the body (strings
+ * malloc'd, NULL when absent; free with vd_http_extra_free). */
+typedef struct {
+	char *content_type, *set_cookie, *disposition;
+	int retry_after;         /* 0 when absent */
+	bool no_store;           /* Cache-Control: no-store */
+} vd_http_extra;
+void vd_http_extra_free(vd_http_extra *x);
+/* vd_http_handle with credentials (cred may be NULL: anonymous) and the
+ * extra response headers (extra may be NULL). */
+int vd_http_handle_ex(const vd_http_config *cfg, struct vd_service *service, const vd_http_cred *cred,
+                      const char *method, const char *target, const char *body, size_t body_len, unsigned *status,
+                      char **out, size_t *out_len, vd_http_extra *extra);
+/* Handle one request in-process (no socket, no rate limit): target is the
+ * raw request target ("/api/v1/vulns?limit=2"), as the anonymous
+ * principal.  *status gets the HTTP status, *out the body (malloc'd, caller frees; may be NULL). */
 int vd_http_handle(const vd_http_config *cfg, struct vd_service *service, const char *method, const char *target,
                    const char *body, size_t body_len, unsigned *status, char **out, size_t *out_len);
 

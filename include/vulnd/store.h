@@ -461,6 +461,10 @@ typedef struct vd_store_ops {
 	               int (*cb)(void *ctx, const vd_vex_row *v), void *ctx);
 	/* Number of stored statements. */
 	int (*vex_count)(vd_store *s, uint64_t *n);
+	/* A read transaction around many lookups (on true: begin, false: end):
+	 * one consistent snapshot and no lock round trip per statement.  Takes
+	 * no write lock.  VD_EINVAL inside another transaction. */
+	int (*read_snapshot)(vd_store *s, bool on);
 } vd_store_ops;
 
 /* Open a store from a location: a file path or ":memory:" (SQLite), or

@@ -585,14 +585,17 @@ int vd_sbom_cdx_xml_(const char *buf, size_t len, const char *name, vd_sbom **ou
 	const xmlNode *root = xmlDocGetRootElement(doc);
 	const char *ns = root && root->ns && root->ns->href ? (const char *)root->ns->href : "";
 	if (!root || strcmp((const char *)root->name, "bom")) {
+		/* the message first: the names live in the document */
+		rc = vd_error_set(VD_EINVAL, "%s: root element is <%s>, expected a CycloneDX <bom>", name,
+		                  root ? (const char *)root->name : "");
 		xmlFreeDoc(doc);
-		return vd_error_set(VD_EINVAL, "%s: root element is <%s>, expected a CycloneDX <bom>", name,
-		                    root ? (const char *)root->name : "");
+		return rc;
 	}
 	if (strncmp(ns, CDX_NS "1.", strlen(CDX_NS) + 2)) {
+		rc = vd_error_set(VD_EINVAL, "%s: namespace '%.100s' is not a CycloneDX BOM namespace (" CDX_NS "1.x)",
+		                  name, ns);
 		xmlFreeDoc(doc);
-		return vd_error_set(VD_EINVAL, "%s: namespace '%.100s' is not a CycloneDX BOM namespace (" CDX_NS "1.x)",
-		                    name, ns);
+		return rc;
 	}
 	vd_sbom *s = vd_sbom_new_(VD_SBOM_CDX_XML);
 	if (!s) {

@@ -27,6 +27,7 @@ void vd_http_config_init(vd_http_config *c)
 	c->stats_cache_seconds = 60;
 	c->shutdown_grace = 10;
 	c->metrics = true;
+	c->max_report_body = 16u << 20;
 }
 
 const char *vd_http_config_help(void)
@@ -75,6 +76,27 @@ int vd_http_config_set(vd_http_config *c, const char *key, const char *v, vd_are
 	} else if (!strcmp(key, "threads")) {
 		if (!(rc = num(key, v, 1, 256, &n)))
 			c->threads = (int)n;
+	} else if (!strcmp(key, "max_report_body") || !strcmp(key, "attach_max")) {
+		if (parse_size(v, &sz) || sz < 1024 || sz > (1u << 30))
+			return vd_error_set(VD_EINVAL, "%s: expected a size from 1K to 1G (e.g. 16M), got '%.64s'", key, v);
+		*(!strcmp(key, "attach_max") ? &c->attach_max : &c->max_report_body) = sz;
+	} else if (!strcmp(key, "smtp_url")) {
+		if (strncmp(v, "smtp://", 7) && strncmp(v, "smtps://", 8))
+			return vd_error_set(VD_EINVAL, "smtp_url: expected smtp://HOST:PORT or smtps://HOST:PORT, got '%.64s'", v);
+		if (strlen(v) >= 512)
+			return vd_error_set(VD_EINVAL, "smtp_url: longer than 511 bytes");
+		c->smtp_url = vd_arena_strdup(a, v);
+	} else if (!strcmp(key, "mail_from")) {
+		if (!strchr(v, '@') || strlen(v) > 254 || strpbrk(v, " <>\r\n\t"))
+			return vd_error_set(VD_EINVAL, "mail_from: expected an address like vulnd@example.org, got '%.64s'", v);
+		c->mail_from = vd_arena_strdup(a, v);
+	} else if (!strcmp(key, "attach_dir")) {
+		if (!*v || strlen(v) >= 1024)
+			return vd_error_set(VD_EINVAL, "attach_dir: expected a directory path (under 1024 bytes)");
+		c->attach_dir = vd_arena_strdup(a, v);
+	} else if (!strcmp(key, "smtp_timeout")) {
+		if (!(rc = num(key, v, 1, 600, &n)))
+			c->smtp_timeout = (int)n;
 	} else if (!strcmp(key, "max_body") || !strcmp(key, "max_body_batch") || !strcmp(key, "max_url")) {
 		if (parse_size(v, &sz) || sz < 64 || sz > (1u << 30))
 			return vd_error_set(VD_EINVAL, "%s: expected a size from 64 to 1G (e.g. 1M, 512K), got '%.64s'", key, v);

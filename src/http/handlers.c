@@ -94,7 +94,18 @@ void vd_http_fail(vd_http_req *rq, int rc)
 	case VD_ETOOBIG: vd_http_error(rq, 422, "too_many", "%s", vd_error_msg()); break;
 	case VD_EUNSUPPORTED: vd_http_error(rq, 501, "not_implemented", "%s", vd_error_msg()); break;
 	case VD_ENOMEM: vd_http_error(rq, 503, "unavailable", "out of memory"); break;
-	case VD_ECONFLICT: vd_http_error(rq, 503, "unavailable", "database busy; try again"); break;
+	case VD_ECONFLICT:
+		if (vd_http_is_write(rq))
+			vd_http_error(rq, 409, "conflict", "%s", vd_error_msg());
+		else
+			vd_http_error(rq, 503, "unavailable", "database busy; try again");
+		break;
+	case VD_EPERM:
+		if (rq->who.role == VD_ROLE_ANONYMOUS)
+			vd_http_error(rq, 401, "unauthenticated", "log in or send an API token: %s", vd_error_msg());
+		else
+			vd_http_error(rq, 403, "forbidden", "%s", vd_error_msg());
+		break;
 	default:
 		vd_log(VD_LOG_ERROR, "http: %s", vd_error_msg());
 		vd_http_error(rq, 500, "internal", "internal error");
@@ -137,6 +148,104 @@ json_t *vd_http_body_object(vd_http_req *rq)
 	if (!json_is_object(j)) {
 		json_decref(j);
 		vd_http_error(rq, 422, "bad_request_body", "the request body must be a JSON object");
+		return NULL;
+	}
+	return j;
+}
+
+static const char *jtype_name(int t)
+{
+	switch (t) {
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER: return "an integer";
+	case JSON_TRUE: return "true or false";
+	case JSON_ARRAY: return "an array";
+	case JSON_OBJECT: return "an object";
+	}
+	return "a value";
+}
+
+static bool jtype_ok(json_t *v, int t)
+{
+	if (json_is_null(v))
+		return true;                 /* null is "absent" */
+	switch (t) {
+	case JSON_STRING: return json_is_string(v);
+	case JSON_INTEGER: return json_is_integer(v);
+	case JSON_TRUE: return json_is_boolean(v);
+	case JSON_ARRAY: return json_is_array(v);
+	case JSON_OBJECT: return json_is_object(v);
+	}
+	return false;
+}
+
+bool vd_http_fields_ok(vd_http_req *rq, json_t *obj, const vd_http_field *fields)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(obj, key, v) {
+		const vd_http_field *f = NULL;
+		for (const vd_http_field *x = fields; x->name; x++)
+			if (strcmp(x->name, key) == 0)
+				f = x;
+		if (!f) {
+			char names[400] = "";
+			size_t used = 0;
+			for (const vd_http_field *x = fields; x->name; x++) {
+				int n = snprintf(names + used, sizeof names - used, "%s%s", used ? ", " : "", x->name);
+				if (n < 0 || (size_t)n >= sizeof names - used)
+					break;
+				used += (size_t)n;
+			}
+			vd_http_error(rq, 400, "unknown_field", "unknown field '%.64s' (this endpoint takes: %s)", key,
+			              used ? names : "no fields");
+			return false;
+		}
+		if (!jtype_ok(v, f->type)) {
+			vd_http_error(rq, 400, "bad_field", "%s: expected %s", f->name, jtype_name(f->type));
+			return false;
+		}
+		if (json_is_string(v)) {
+			size_t n = json_string_length(v);
+			if (memchr(json_string_value(v), 0, n)) {
+				vd_http_error(rq, 400, "bad_field", "%s: contains a NUL character", f->name);
+				return false;
+			}
+			if (f->max && n > f->max) {
+				vd_http_error(rq, 400, "too_long", "%s: %zu bytes; at most %zu", f->name, n, f->max);
+				return false;
+			}
+		}
+	}
+	for (const vd_http_field *x = fields; x->name; x++)
+		if (x->required) {
+			json_t *v2 = json_object_get(obj, x->name);
+			if (!v2 || json_is_null(v2) || (json_is_string(v2) && json_string_length(v2) == 0)) {
+				vd_http_error(rq, 400, "missing_field", "%s: required", x->name);
+				return false;
+			}
+		}
+	return true;
+}
+
+const char *vd_http_jstr(json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+json_t *vd_http_body_fields(vd_http_req *rq, const vd_http_field *fields, bool empty_ok)
+{
+	json_t *j;
+	if (empty_ok && (!rq->body || rq->body_len == 0 || strspn(rq->body, " \t\r\n") == rq->body_len))
+		j = json_object();
+	else if (!(j = vd_http_body_object(rq)))
+		return NULL;
+	if (!j) {
+		vd_http_fail(rq, VD_ENOMEM);
+		return NULL;
+	}
+	if (!vd_http_fields_ok(rq, j, fields)) {
+		json_decref(j);
 		return NULL;
 	}
 	return j;

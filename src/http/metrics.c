@@ -4,8 +4,9 @@
 #include <stdatomic.h>
 #include <stdio.h>
 
-#define MAX_ROUTES 40            /* routes + 1 for "no route" */
-static const unsigned statuses[] = {200, 304, 400, 404, 405, 406, 413, 414, 415, 422, 429, 500, 501, 503};
+#define MAX_ROUTES 96            /* routes + 1 for "no route" */
+static const unsigned statuses[] = {200, 201, 304, 400, 401, 403, 404, 405, 406, 409, 413, 414, 415, 422, 429,
+                                    500, 501, 503};
 #define N_STATUS (sizeof statuses / sizeof statuses[0] + 1)   /* + "other" */
 static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
 #define N_BUCKETS (sizeof buckets / sizeof buckets[0])

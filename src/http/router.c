@@ -5,24 +5,74 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Every route.  docs/api/openapi.yaml must describe exactly these
- * (tests/api/t_openapi.c checks both directions). */
+/* Every route, with the permission-table action checked before its
+ * handler runs (vd_http_dispatch).  docs/api/openapi.yaml must describe
+ * exactly these (tests/api/t_http.c checks both directions), and every
+ * action must be one vd_action_parse knows (tests/api/t_http.c and
+ * tests/api/t_embargo.c walk the table).  Public routes name record.read
+ * or stats.read, which every role has; login is public too (the service
+ * checks the credentials).  Order matters only between a literal segment
+ * and a {parameter} at the same place: /api/v1/cases/due before
+ * /api/v1/cases/{id}. */
+#define R_PUB "record.read"
 const vd_http_route vd_http_routes[] = {
-	{"GET", "/healthz", vd_h_healthz, VD_ROUTE_NOLIMIT},
-	{"GET", "/metrics", vd_h_metrics, VD_ROUTE_NOLIMIT},
-	{"GET", "/api/v1/openapi.yaml", vd_h_openapi, VD_ROUTE_CACHE},
-	{"GET", "/api/v1/vulns", vd_h_list, VD_ROUTE_CACHE},
-	{"POST", "/api/v1/vulns/batch", vd_h_batch, VD_ROUTE_BODY},
-	{"GET", "/api/v1/vulns/{id}", vd_h_vuln, VD_ROUTE_CACHE},
-	{"GET", "/api/v1/search", vd_h_search, VD_ROUTE_CACHE},
-	{"GET", "/api/v1/vendors", vd_h_vendors, VD_ROUTE_CACHE},
-	{"GET", "/api/v1/vendors/{vendor}/products", vd_h_products, VD_ROUTE_CACHE},
-	{"GET", "/api/v1/stats", vd_h_stats, VD_ROUTE_CACHE},
-	{"GET", "/api/v1/cwe/{id}", vd_h_cwe, VD_ROUTE_CACHE},
-	{"POST", "/v1/query", vd_h_osv_query, VD_ROUTE_BODY},
-	{"POST", "/v1/querybatch", vd_h_osv_querybatch, VD_ROUTE_BODY | VD_ROUTE_BIG},
-	{"GET", "/v1/vulns/{id}", vd_h_osv_vuln, VD_ROUTE_CACHE},
+	{"GET", "/healthz", vd_h_healthz, VD_ROUTE_NOLIMIT, R_PUB},
+	{"GET", "/metrics", vd_h_metrics, VD_ROUTE_NOLIMIT, "stats.read"},
+	{"GET", "/api/v1/openapi.yaml", vd_h_openapi, VD_ROUTE_CACHE, R_PUB},
+	{"GET", "/api/v1/vulns", vd_h_list, VD_ROUTE_CACHE, R_PUB},
+	{"POST", "/api/v1/vulns/batch", vd_h_batch, VD_ROUTE_BODY, R_PUB},
+	{"GET", "/api/v1/vulns/{id}", vd_h_vuln, VD_ROUTE_CACHE, R_PUB},
+	{"GET", "/api/v1/search", vd_h_search, VD_ROUTE_CACHE, R_PUB},
+	{"GET", "/api/v1/vendors", vd_h_vendors, VD_ROUTE_CACHE, R_PUB},
+	{"GET", "/api/v1/vendors/{vendor}/products", vd_h_products, VD_ROUTE_CACHE, R_PUB},
+	{"GET", "/api/v1/stats", vd_h_stats, VD_ROUTE_CACHE, "stats.read"},
+	{"GET", "/api/v1/cwe/{id}", vd_h_cwe, VD_ROUTE_CACHE, R_PUB},
+	{"POST", "/v1/query", vd_h_osv_query, VD_ROUTE_BODY, R_PUB},
+	{"POST", "/v1/querybatch", vd_h_osv_querybatch, VD_ROUTE_BODY | VD_ROUTE_BIG, R_PUB},
+	{"GET", "/v1/vulns/{id}", vd_h_osv_vuln, VD_ROUTE_CACHE, R_PUB},
+	/* accounts (issue 6; h_accounts.c) */
+	{"POST", "/api/v1/login", vd_h_login, VD_ROUTE_BODY | VD_ROUTE_SECRET, R_PUB},
+	{"POST", "/api/v1/logout", vd_h_logout, VD_ROUTE_OPTBODY, "me"},
+	{"GET", "/api/v1/me", vd_h_me, 0, "me"},
+	{"POST", "/api/v1/me/password", vd_h_me_password, VD_ROUTE_BODY | VD_ROUTE_SECRET, "password"},
+	{"GET", "/api/v1/users", vd_h_users, 0, "user.list"},
+	{"POST", "/api/v1/users", vd_h_user_add, VD_ROUTE_BODY | VD_ROUTE_SECRET, "user.admin"},
+	{"GET", "/api/v1/users/{name}", vd_h_user, 0, "user.list"},
+	{"POST", "/api/v1/users/{name}/role", vd_h_user_role, VD_ROUTE_BODY, "user.admin"},
+	{"POST", "/api/v1/users/{name}/disable", vd_h_user_disable, VD_ROUTE_OPTBODY, "user.admin"},
+	{"POST", "/api/v1/users/{name}/enable", vd_h_user_enable, VD_ROUTE_OPTBODY, "user.admin"},
+	{"POST", "/api/v1/users/{name}/password", vd_h_user_password, VD_ROUTE_BODY | VD_ROUTE_SECRET, "user.admin"},
+	{"GET", "/api/v1/orgs", vd_h_orgs, 0, "org.read"},
+	{"POST", "/api/v1/orgs", vd_h_org_add, VD_ROUTE_BODY, "org.admin"},
+	{"GET", "/api/v1/orgs/{name}", vd_h_org, 0, "org.read"},
+	{"GET", "/api/v1/orgs/{name}/members", vd_h_org_members, 0, "org.read"},
+	{"POST", "/api/v1/orgs/{name}/members", vd_h_org_member_add, VD_ROUTE_BODY, "org.admin"},
+	{"DELETE", "/api/v1/orgs/{name}/members/{user}", vd_h_org_member_del, 0, "org.admin"},
+	{"GET", "/api/v1/orgs/{name}/products", vd_h_org_products, 0, "org.read"},
+	{"POST", "/api/v1/orgs/{name}/products", vd_h_org_product_add, VD_ROUTE_BODY, "org.products"},
+	{"GET", "/api/v1/orgs/{name}/contacts", vd_h_org_contacts, 0, "org.read"},
+	{"POST", "/api/v1/orgs/{name}/contacts", vd_h_org_contact_add, VD_ROUTE_BODY, "org.products"},
+	{"GET", "/api/v1/tokens", vd_h_tokens, 0, "token.list"},
+	{"POST", "/api/v1/tokens", vd_h_token_create, VD_ROUTE_OPTBODY, "token.create"},
+	{"DELETE", "/api/v1/tokens/{id}", vd_h_token_revoke, 0, "token.revoke"},
+	{"GET", "/api/v1/libraries", vd_h_libraries, 0, "library.read"},
+	{"POST", "/api/v1/libraries", vd_h_library_add, VD_ROUTE_BODY, "library.admin"},
+	{"GET", "/api/v1/libraries/{code}", vd_h_library, 0, "library.read"},
+	{"PUT", "/api/v1/libraries/{code}", vd_h_library_update, VD_ROUTE_BODY, "library.admin"},
+	{"GET", "/api/v1/audit/verify", vd_h_audit_verify, 0, "audit.verify"},
+	/* reports and cases (issue 7; h_cases.c) */
+	{"POST", "/api/v1/reports", vd_h_report_submit, VD_ROUTE_BODY | VD_ROUTE_UPLOAD, "report.submit"},
+	{"GET", "/api/v1/cases", vd_h_cases, 0, "case.read"},
+	{"GET", "/api/v1/cases/due", vd_h_cases_due, 0, "case.triage"},
+	{"GET", "/api/v1/cases/{id}", vd_h_case, 0, "case.read"},
+	{"GET", "/api/v1/cases/{id}/thread", vd_h_case_thread, 0, "case.read"},
+	{"GET", "/api/v1/cases/{id}/notices", vd_h_case_notices, 0, "case.triage"},
+	{"GET", "/api/v1/cases/{id}/candidates", vd_h_case_candidates, 0, "case.triage"},
+	{"GET", "/api/v1/cases/{id}/attachments/{sha}", vd_h_case_attachment, 0, "attachment.read"},
+	/* the step's own action (the state table's row) is checked by the service */
+	{"POST", "/api/v1/cases/{id}/{step}", vd_h_case_step, VD_ROUTE_OPTBODY, "case.read"},
 };
+#undef R_PUB
 const size_t vd_http_n_routes = sizeof vd_http_routes / sizeof vd_http_routes[0];
 
 size_t vd_http_route_count(void) { return vd_http_n_routes; }
@@ -31,6 +81,11 @@ void vd_http_route_info(size_t i, const char **method, const char **pattern)
 {
 	*method = i < vd_http_n_routes ? vd_http_routes[i].method : NULL;
 	*pattern = i < vd_http_n_routes ? vd_http_routes[i].pattern : NULL;
+}
+
+const char *vd_http_route_action(size_t i)
+{
+	return i < vd_http_n_routes ? vd_http_routes[i].action : NULL;
 }
 
 static int hexval(char c)
@@ -225,36 +280,126 @@ void vd_http_req_free(vd_http_req *rq)
 	vd_buf_free(&rq->out);
 }
 
-int vd_http_handle(const vd_http_config *cfg, struct vd_service *service, const char *method, const char *target,
-                   const char *body, size_t body_len, unsigned *status, char **out, size_t *out_len)
+size_t vd_http_body_cap(const vd_http_config *cfg, int r)
+{
+	int f = r >= 0 && (size_t)r < vd_http_n_routes ? vd_http_routes[r].flags : 0;
+	if (f & VD_ROUTE_UPLOAD)
+		return cfg->max_report_body ? cfg->max_report_body : (16u << 20);
+	return (f & VD_ROUTE_BIG) ? cfg->max_body_batch : cfg->max_body;
+}
+
+bool vd_http_is_write(const vd_http_req *rq)
+{
+	return rq->method && strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0;
+}
+
+/* Authenticate, check the route's action, run the handler. */
+void vd_http_dispatch(vd_http_req *rq, vd_service *s)
+{
+	const vd_http_route *rt = &vd_http_routes[rq->route];
+	rq->who = vd_principal_anonymous();
+	int rc = vd_service_authenticate(s, rq->bearer, rq->session, rq->csrf, vd_http_is_write(rq), &rq->who);
+	if (rc == VD_EPERM) {
+		bool csrf = strstr(vd_error_msg(), "CSRF") != NULL;
+		rq->who = vd_principal_anonymous();
+		if (csrf)
+			vd_http_error(rq, 403, "csrf", "%s: send the X-CSRF-Token header given at login", vd_error_msg());
+		else
+			vd_http_error(rq, 401, "unauthenticated", "%s", vd_error_msg());
+		return;
+	}
+	if (rc) {
+		vd_http_fail(rq, rc);
+		return;
+	}
+	vd_action act;
+	if (!rt->action || vd_action_parse(rt->action, &act)) {
+		vd_http_error(rq, 500, "internal", "route %s %s names no known action", rt->method, rt->pattern);
+		return;
+	}
+	/* "no" for the role (or a credential scope too small) is refused here;
+	 * conditional rules need the object, which the service has. */
+	vd_perm_cond c = vd_perm_rule(rq->who.role, act);
+	bool conditional = c == VD_COND_SELF || c == VD_COND_ORG || c == VD_COND_VENDOR || c == VD_COND_ASSIGNED;
+	if (!conditional || rq->who.scope < vd_action_scope(act)) {
+		if ((rc = vd_service_authorize(s, &rq->who, act, NULL, rt->pattern))) {
+			vd_http_fail(rq, rc);
+			return;
+		}
+	}
+	rt->fn(rq, s);
+}
+
+void vd_http_extra_free(vd_http_extra *x)
+{
+	if (!x)
+		return;
+	free(x->content_type);
+	free(x->set_cookie);
+	free(x->disposition);
+	memset(x, 0, sizeof *x);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+int vd_http_handle_ex(const vd_http_config *cfg, struct vd_service *service, const vd_http_cred *cred,
+                      const char *method, const char *target, const char *body, size_t body_len, unsigned *status,
+                      char **out, size_t *out_len, vd_http_extra *extra)
 {
 	vd_http_config dflt;
 	if (!cfg) {
 		vd_http_config_init(&dflt);
 		cfg = &dflt;
 	}
+	if (extra)
+		memset(extra, 0, sizeof *extra);
 	vd_http_req rq;
 	vd_http_req_init(&rq, cfg);
 	if (!rq.arena)
 		return vd_error_set(VD_ENOMEM, "out of memory");
+	if (cred) {
+		rq.bearer = cred->bearer;
+		rq.session = cred->session;
+		rq.csrf = cred->csrf;
+		rq.client = cred->client;
+	}
 	if (vd_http_prepare(&rq, method, target)) {
-		const vd_http_route *rt = &vd_http_routes[rq.route];
-		size_t cap = (rt->flags & VD_ROUTE_BIG) ? cfg->max_body_batch : cfg->max_body;
+		size_t cap = vd_http_body_cap(cfg, rq.route);
 		if (body_len > cap) {
 			vd_http_error(&rq, 413, "payload_too_large", "request body over %zu bytes", cap);
 		} else {
 			char *b = body ? vd_arena_alloc(rq.arena, body_len + 1) : NULL;
-			if (b)
+			if (b) {
 				memcpy(b, body, body_len);
+				b[body_len] = 0;
+			}
 			rq.body = b;
 			rq.body_len = b ? body_len : 0;
-			rt->fn(&rq, service);
+			vd_http_dispatch(&rq, service);
 		}
 	}
+	if (rq.status == 0)
+		vd_http_error(&rq, 500, "internal", "handler gave no answer");
 	*status = rq.status;
 	if (out_len)
 		*out_len = rq.out.len;
+	if (extra) {
+		extra->content_type = strdup(rq.ctype ? rq.ctype : "application/json; charset=utf-8");
+		extra->set_cookie = dup_or_null(rq.set_cookie);
+		extra->disposition = dup_or_null(rq.disposition);
+		extra->retry_after = rq.retry_after;
+		extra->no_store = rq.no_cache;
+	}
 	*out = rq.out.len ? vd_buf_detach(&rq.out) : NULL;
 	vd_http_req_free(&rq);
 	return VD_OK;
+}
+
+int vd_http_handle(const vd_http_config *cfg, struct vd_service *service, const char *method, const char *target,
+                   const char *body, size_t body_len, unsigned *status, char **out, size_t *out_len)
+{
+	return vd_http_handle_ex(cfg, service, NULL, method, target, body, body_len, status, out, out_len, NULL);
 }

@@ -118,6 +118,17 @@ static int rl_take(rate_limiter *rl, const unsigned char addr[16])
 	return wait;
 }
 
+/* ---- the test clock ----
+ * VULND_NOW (a date or RFC 3339 time), as for the command line: the
+ * server's clock, fixed for its lifetime.  For tests only (lockouts,
+ * session expiry, deadlines); never set it in production. */
+static int64_t fixed_now;
+static int64_t fixed_clock(void *ctx)
+{
+	(void)ctx;
+	return fixed_now;
+}
+
 /* ---- the server ---- */
 typedef struct {
 	vd_http_config cfg;
@@ -304,6 +315,10 @@ static enum MHD_Result respond(server *sv, struct MHD_Connection *c, conn_req *c
 	}
 	if (rq->allow)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, rq->allow);
+	if (rq->set_cookie)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, rq->set_cookie);
+	if (rq->disposition)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, rq->disposition);
 	if (rq->retry_after > 0) {
 		char ra[16];
 		snprintf(ra, sizeof ra, "%d", rq->retry_after);
@@ -353,18 +368,34 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			              "retry after %d s", sv->cfg.rate_limit, wait);
 			return respond(sv, c, cr);
 		}
-		cr->cap = (rt->flags & VD_ROUTE_BIG) ? sv->cfg.max_body_batch : sv->cfg.max_body;
+		cr->cap = vd_http_body_cap(&sv->cfg, rq->route);
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		long long len = cl ? strtoll(cl, NULL, 10) : 0;
 		if (len < 0 || (unsigned long long)len > cr->cap) {
 			vd_http_error(rq, 413, "payload_too_large", "request body over %zu bytes", cr->cap);
 			return respond(sv, c, cr);
 		}
-		if ((rt->flags & VD_ROUTE_BODY) &&
+		bool has_body = len > 0 ||
+		                MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL;
+		if (((rt->flags & VD_ROUTE_BODY) || ((rt->flags & VD_ROUTE_OPTBODY) && has_body)) &&
 		    !json_ctype(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE))) {
 			vd_http_error(rq, 415, "unsupported_media_type", "send the body as Content-Type: application/json");
 			return respond(sv, c, cr);
 		}
+		/* credentials: copied, used once by vd_http_dispatch, never logged */
+		const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+		if (auth) {
+			if (!strncasecmp(auth, "Bearer ", 7))
+				auth += 7;
+			rq->bearer = vd_arena_strndup(rq->arena, auth, strnlen(auth, 512));
+		}
+		const char *sid = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "vd_session");
+		if (sid && *sid)
+			rq->session = vd_arena_strndup(rq->arena, sid, strnlen(sid, 512));
+		const char *csrf = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+		if (csrf)
+			rq->csrf = vd_arena_strndup(rq->arena, csrf, strnlen(csrf, 512));
+		rq->client = cr->ip;
 		return MHD_YES;
 	}
 	if (*upload_size) {
@@ -383,7 +414,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	rq->body = cr->body.len ? cr->body.data : NULL;
 	rq->body_len = cr->body.len;
 	vd_service *s = pool_get(&sv->pool);
-	vd_http_routes[rq->route].fn(rq, s);
+	vd_http_dispatch(rq, s);
 	pool_put(&sv->pool, s);
 	return respond(sv, c, cr);
 }
@@ -397,7 +428,9 @@ static void log_line(server *sv, conn_req *cr, unsigned status, double secs)
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof when, "%d/%b/%Y:%H:%M:%S +0000", &tm);
 	size_t o = 0;
-	for (const char *p = cr->uri ? cr->uri : "-"; *p && o + 5 < sizeof target; p++) {
+	/* routes that take secrets: the query string is left out */
+	bool secret = cr->rq.route >= 0 && (vd_http_routes[cr->rq.route].flags & VD_ROUTE_SECRET);
+	for (const char *p = cr->uri ? cr->uri : "-"; *p && o + 5 < sizeof target && !(secret && *p == '?'); p++) {
 		unsigned char ch = (unsigned char)*p;
 		if (ch < 0x20 || ch == '"' || ch == '\\' || ch >= 0x7f)
 			o += (size_t)snprintf(target + o, sizeof target - o, "\\x%02x", ch);
@@ -492,8 +525,29 @@ int vd_http_serve(const vd_http_config *cfg_in)
 	pool->busy = calloc((size_t)threads, sizeof *pool->busy);
 	if (!rc && (!pool->svcs || !pool->busy))
 		rc = vd_error_set(VD_ENOMEM, "out of memory");
-	for (int i = 0; i < threads && !rc; i++)
+	const char *now = getenv("VULND_NOW");
+	if (!rc && now && *now && vd_time_parse(now, &fixed_now) != VD_OK)
+		rc = vd_error_set(VD_EINVAL, "VULND_NOW: '%.40s' is not a date or RFC 3339 time", now);
+	vd_case_config ccfg;
+	vd_case_config_defaults(&ccfg, cfg->db);
+	if (cfg->smtp_url)
+		vd_strlcpy(ccfg.smtp_url, cfg->smtp_url, sizeof ccfg.smtp_url);
+	if (cfg->mail_from)
+		vd_strlcpy(ccfg.mail_from, cfg->mail_from, sizeof ccfg.mail_from);
+	if (cfg->attach_dir)
+		vd_strlcpy(ccfg.attach_dir, cfg->attach_dir, sizeof ccfg.attach_dir);
+	if (cfg->attach_max)
+		ccfg.attach_max = cfg->attach_max;
+	if (cfg->smtp_timeout)
+		ccfg.smtp_timeout_s = cfg->smtp_timeout;
+	for (int i = 0; i < threads && !rc; i++) {
 		rc = vd_service_open(cfg->db, false, &pool->svcs[i]);
+		if (!rc) {
+			vd_service_case_configure(pool->svcs[i], &ccfg);
+			if (now && *now)
+				vd_service_set_clock(pool->svcs[i], fixed_clock, NULL);
+		}
+	}
 	if (!rc && cfg->access_log) {
 		if (!strcmp(cfg->access_log, "-"))
 			sv->log = stderr;

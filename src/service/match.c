@@ -666,13 +666,23 @@ int vd_service_match(vd_service *s, vd_view view, const vd_sbom *sbom, const vd_
 		m.stored_vex = nvex > 0;   /* none stored: no lookups per finding */
 	}
 	st->components = sbom->n_comps;
+	/* one read snapshot for the whole SBOM (outside a caller's transaction) */
+	bool snap = s->store->ops->read_snapshot && s->store->ops->read_snapshot(s->store, true) == VD_OK;
+	vd_error_clear();
 	int rc = VD_OK;
 	for (size_t i = 0; i < sbom->n_comps && !rc; i++) {
 		vd_arena *ar = vd_arena_new(16 * 1024);
-		if (!ar)
-			return vd_error_set(VD_ENOMEM, "match: out of memory");
+		if (!ar) {
+			rc = vd_error_set(VD_ENOMEM, "match: out of memory");
+			break;
+		}
 		rc = match_one(&m, i, ar);
 		vd_arena_free(ar);
+	}
+	if (snap) {
+		int erc = s->store->ops->read_snapshot(s->store, false);
+		if (!rc)
+			rc = erc;
 	}
 	return rc;
 }

@@ -251,7 +251,10 @@ static const char *const vd_sqlite_migrations[] = {
 	 * of affected entries by "vendor:product:..." (lower case, the text after
 	 * the part of a 2.3 formatted string or a URI), kept in step with the
 	 * affected rows by a trigger (rows go with their entry through the
-	 * foreign key); VEX statements per (product, vulnerability). */
+	 * foreign key); each affected entry's JSON, cut from the doc once at
+	 * write time (matching reads many entries: parsing whole docs per
+	 * candidate was most of its time); VEX statements per (product,
+	 * vulnerability). */
 	"CREATE INDEX affected_package_nocase ON affected(package COLLATE NOCASE);"
 	"CREATE TABLE affected_cpe("
 	"  record_id TEXT NOT NULL,"
@@ -272,6 +275,20 @@ static const char *const vd_sqlite_migrations[] = {
 	" FROM affected a JOIN records r ON r.id = a.record_id,"
 	" json_each(r.doc, '$.affected[' || a.idx || '].cpes') j"
 	" WHERE instr(r.doc, '\"cpes\"') > 0 AND j.type = 'text' AND (j.value LIKE 'cpe:2.3:_:%' OR j.value LIKE 'cpe:/_:%');"
+	"CREATE TABLE affected_json("
+	"  record_id TEXT NOT NULL,"
+	"  idx       INTEGER NOT NULL,"
+	"  json      TEXT NOT NULL,"
+	"  PRIMARY KEY(record_id, idx),"
+	"  FOREIGN KEY(record_id, idx) REFERENCES affected(record_id, idx) ON DELETE CASCADE) WITHOUT ROWID;"
+	"CREATE TRIGGER affected_json_add AFTER INSERT ON affected BEGIN"
+	" INSERT INTO affected_json(record_id, idx, json)"
+	"  SELECT NEW.record_id, NEW.idx, json_extract(r.doc, '$.affected[' || NEW.idx || ']')"
+	"  FROM records r WHERE r.id = NEW.record_id;"
+	" END;"
+	"INSERT INTO affected_json(record_id, idx, json)"
+	" SELECT a.record_id, a.idx, json_extract(r.doc, '$.affected[' || a.idx || ']')"
+	" FROM affected a JOIN records r ON r.id = a.record_id;"
 	"CREATE TABLE vex_statements("
 	"  product       TEXT NOT NULL,"
 	"  vuln_id       TEXT NOT NULL COLLATE NOCASE,"

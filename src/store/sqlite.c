@@ -1069,6 +1069,7 @@ int vd_sq_vex_put(vd_store *st, const vd_vex_row *v);
 int vd_sq_vex_get(vd_store *st, const char *product, const char *const *ids, size_t n,
                   int (*cb)(void *ctx, const vd_vex_row *v), void *ctx);
 int vd_sq_vex_count(vd_store *st, uint64_t *n);
+int vd_sq_read_snapshot(vd_store *st, bool on);
 
 static const vd_store_ops sqlite_ops = {
 	.record_hash = sq_record_hash,
@@ -1152,6 +1153,7 @@ static const vd_store_ops sqlite_ops = {
 	.vex_put = vd_sq_vex_put,
 	.vex_get = vd_sq_vex_get,
 	.vex_count = vd_sq_vex_count,
+	.read_snapshot = vd_sq_read_snapshot,
 };
 
 int vd_store_sqlite_open(const char *path, vd_store **out)

@@ -10,11 +10,13 @@
  *                     lower-case "vendor:product:..." (after the part), filled
  *                     by a trigger on affected inserts; candidates by a
  *                     "vendor:product" prefix are a range scan of its index.
+ *   affected_json     record_id, idx, json: each entry's JSON, cut from the doc
+ *                     by a trigger when the affected row is written, so a
+ *                     candidate costs no parse of the whole record.
  *   vex_statements    (product, vuln_id) → state, justification, detail,
  *                     response, source, updated.
  *
- * Each lookup is one index search; the affected entry's JSON is cut from the
- * record's doc by SQLite (json_extract) so only candidates are decoded.
+ * Each lookup is one index search; only candidate entries are decoded.
  */
 #include "sqlite_int.h"
 #include "vulnd/error.h"
@@ -26,23 +28,25 @@ static vd_sqlite *H(vd_store *s) { return (vd_sqlite *)s; }
 
 static const char *col(sqlite3_stmt *q, int i) { return (const char *)sqlite3_column_text(q, i); }
 
-#define CAND_COLS \
-	"SELECT a.record_id, a.idx, r.state, r.grade, json_extract(r.doc, '$.affected[' || a.idx || ']')"
+#define CAND_COLS "SELECT a.record_id, a.idx, r.state, r.grade, j.json"
 
 /* ?1 purl, ?4 include_unpublished */
 static const char SQL_BY_PURL[] =
 	CAND_COLS " FROM affected a JOIN records r ON r.id = a.record_id"
+	" JOIN affected_json j ON j.record_id = a.record_id AND j.idx = a.idx"
 	" WHERE a.purl = ?1 AND (?4 OR r.state = 'published') ORDER BY a.record_id, a.idx";
-/* ?1 package, ?2 ecosystem, ?3 ecosystem || ':%', ?4 include_unpublished */
+/* ?1 package, ?2 ecosystem, ?4 include_unpublished.  (No LIKE with a bound
+ * pattern: SQLite re-prepares such a statement whenever the pattern changes.) */
 static const char SQL_BY_PKG[] =
 	CAND_COLS " FROM affected a JOIN records r ON r.id = a.record_id"
-	" WHERE a.package = ?1 COLLATE NOCASE AND (a.ecosystem = ?2 COLLATE NOCASE OR a.ecosystem LIKE ?3)"
+	" JOIN affected_json j ON j.record_id = a.record_id AND j.idx = a.idx"
+	" WHERE a.package = ?1 COLLATE NOCASE AND (a.ecosystem = ?2 COLLATE NOCASE"
+	" OR lower(substr(a.ecosystem, 1, length(?2) + 1)) = lower(?2 || ':'))"
 	" AND (?4 OR r.state = 'published') ORDER BY a.record_id, a.idx";
 /* ?1 "vendor:product", ?2 "vendor:product;" (the next key after every "vendor:product:..."), ?4 */
 static const char SQL_BY_CPE[] =
-	"SELECT DISTINCT c.record_id, c.idx, r.state, r.grade,"
-	" json_extract(r.doc, '$.affected[' || c.idx || ']') FROM affected_cpe c"
-	" JOIN records r ON r.id = c.record_id"
+	"SELECT DISTINCT c.record_id, c.idx, r.state, r.grade, j.json FROM affected_cpe c"
+	" JOIN records r ON r.id = c.record_id JOIN affected_json j ON j.record_id = c.record_id AND j.idx = c.idx"
 	" WHERE c.vp >= ?1 AND c.vp < ?2 AND (?4 OR r.state = 'published') ORDER BY c.record_id, c.idx";
 
 int vd_sq_match_candidates(vd_store *st, const vd_match_key *k, int (*cb)(void *ctx, const vd_match_row *r),
@@ -55,9 +59,7 @@ int vd_sq_match_candidates(vd_store *st, const vd_match_key *k, int (*cb)(void *
 	if (!sql || (k->package && !k->ecosystem))
 		return vd_error_set(VD_EINVAL, "store: match_candidates needs a purl, ecosystem + package or a CPE prefix");
 	char aux[600];
-	if (k->package)
-		snprintf(aux, sizeof aux, "%.512s:%%", k->ecosystem);
-	else if (k->cpe_prefix)
+	if (k->cpe_prefix)
 		snprintf(aux, sizeof aux, "%.590s;", k->cpe_prefix);
 	if ((k->package && strlen(k->ecosystem) > 512) || (k->cpe_prefix && strlen(k->cpe_prefix) > 590))
 		return vd_error_set(VD_EINVAL, "store: match_candidates: key too long");
@@ -72,7 +74,6 @@ int vd_sq_match_candidates(vd_store *st, const vd_match_key *k, int (*cb)(void *
 	} else if (k->package) {
 		vd_sq_bind_text(q, 1, k->package);
 		vd_sq_bind_text(q, 2, k->ecosystem);
-		vd_sq_bind_text(q, 3, aux);
 	} else {
 		vd_sq_bind_text(q, 1, k->cpe_prefix);
 		vd_sq_bind_text(q, 2, aux);
@@ -191,4 +192,27 @@ int vd_sq_vex_count(vd_store *st, uint64_t *n)
 	rc = sqlite3_step(q);
 	*n = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(q, 0) : 0;
 	return vd_sq_done(s, q, rc, "vex_count");
+}
+
+static const char SQL_READ_BEGIN[] = "BEGIN DEFERRED";
+static const char SQL_READ_END[] = "COMMIT";
+
+int vd_sq_read_snapshot(vd_store *st, bool on)
+{
+	vd_sqlite *s = H(st);
+	if (on && !sqlite3_get_autocommit(s->db))
+		return vd_error_set(VD_EINVAL, "store: read_snapshot inside a transaction");
+	if (!on && sqlite3_get_autocommit(s->db))
+		return VD_OK;
+	sqlite3_stmt *q;
+	int rc;
+	if (on && !s->memory) {
+		/* many random index lookups over a big file: map it instead of a
+		 * pread per page (a connection setting; SQLite caps it at its
+		 * compile-time maximum; failure only costs speed) */
+		sqlite3_exec(s->db, "PRAGMA mmap_size = 2147418112", NULL, NULL, NULL);
+	}
+	if ((rc = vd_sq_prep(s, on ? SQL_READ_BEGIN : SQL_READ_END, &q)))
+		return rc;
+	return vd_sq_done(s, q, sqlite3_step(q), on ? "read_snapshot begin" : "read_snapshot end");
 }

@@ -159,6 +159,30 @@ static void t_openapi_matches_routes(void)
 	free(y);
 }
 
+/* ---- every route names an action of the permission table ---- */
+
+static void t_route_actions(void)
+{
+	for (size_t i = 0; i < vd_http_route_count(); i++) {
+		const char *m, *pat, *act = vd_http_route_action(i);
+		vd_http_route_info(i, &m, &pat);
+		vd_action a;
+		if (!act || vd_action_parse(act, &a) != VD_OK) {
+			fprintf(stderr, "  route %s %s names no known action ('%s')\n", m, pat, act ? act : "(none)");
+			CHECK(false);
+			continue;
+		}
+		/* writes need a write-scoped action, except the public login */
+		bool write = strcmp(m, "GET") != 0;
+		if (write && vd_action_scope(a) == VD_SCOPE_READ && strcmp(pat, "/api/v1/login") != 0 &&
+		    strcmp(act, "record.read") != 0 && strcmp(act, "case.read") != 0 && strcmp(act, "me") != 0) {
+			fprintf(stderr, "  route %s %s: write with read-scoped action %s\n", m, pat, act);
+			CHECK(false);
+		}
+	}
+	CHECK(vd_http_route_action(vd_http_route_count()) == NULL);
+}
+
 /* ---- config ---- */
 
 static void t_config(void)
@@ -688,6 +712,7 @@ int main(void)
 	RUN(t_router);
 	RUN(t_query);
 	RUN(t_openapi_matches_routes);
+	RUN(t_route_actions);
 	RUN(t_config);
 	RUN(t_version_order);
 	const char *sh = vt_shared();

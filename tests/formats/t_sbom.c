@@ -302,12 +302,13 @@ static void t_edge_cases(void)
 	          VD_EUNSUPPORTED);
 	CHECK(strstr(vd_error_msg(), "SPDX 3"));
 	/* nesting is bounded */
-	char deep[8192] = "{\"bomFormat\":\"CycloneDX\",\"components\":[";
+	char deep[8192];
+	size_t dn = (size_t)snprintf(deep, sizeof deep, "{\"bomFormat\":\"CycloneDX\",\"components\":[");
 	for (int i = 0; i < 40; i++)
-		strcat(deep, "{\"name\":\"x\",\"components\":[");   /* test code: sizes known */
+		dn += (size_t)snprintf(deep + dn, sizeof deep - dn, "{\"name\":\"x\",\"components\":[");
 	for (int i = 0; i < 40; i++)
-		strcat(deep, "]}");
-	strcat(deep, "]}");
+		dn += (size_t)snprintf(deep + dn, sizeof deep - dn, "]}");
+	snprintf(deep + dn, sizeof deep - dn, "]}");
 	CHECK_INT(parse(deep, &s), VD_ETOOBIG);
 	/* nested components are flattened, parent first */
 	REQUIRE(parse("{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"components\":[{\"name\":\"a\","
