@@ -1,11 +1,14 @@
 /* Import: input walk → converter → source documents → merged records.
  *
+ * Two threads: a reader walks the input, parses and converts each value
+ * into records and encodes their source documents; this thread stores
+ * them.  A bounded queue between the two keeps memory flat.
+ *
  * Every source record is kept as a source document (source, source_id);
  * the record a user sees is recomputed from all source documents that
- * joined it, in a fixed source priority order, so the result does not
- * depend on import order and re-importing the same input changes nothing.
- * A new source document joins an existing record when its id or any alias
- * resolves to one (an OSV GO-… aliasing CVE-… joins the CVE record). */
+ * belong to it (merge.c: anchors and the merge-rule table), so the result
+ * does not depend on import order and re-importing the same input changes
+ * nothing. */
 #include "vulnd/service.h"
 #include "vulnd/error.h"
 #include "vulnd/cvss.h"
@@ -13,6 +16,7 @@
 #include "vulnd/gbt30279.h"
 #include "service_int.h"
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,13 +37,6 @@ static void skipped(importer *im, const char *where, const char *reason)
 	im->st->skipped++;
 	if (im->cb && im->cb->skipped)
 		im->cb->skipped(im->cb->ctx, where, reason);
-}
-
-static void on_bad(void *ctx, const char *where, const char *reason)
-{
-	importer *im = ctx;
-	im->st->read++;
-	skipped(im, where, reason);
 }
 
 static void on_progress(void *ctx, uint64_t done, uint64_t total)
@@ -237,18 +234,13 @@ static bool incoming_wins(const vd_record *r, const vd_source_doc *cur, const ch
 	return wins;
 }
 
-static int store_one(importer *im, const char *where, vd_record *r, const char *source)
+/* Store one validated source record r, whose canonical JSON (json, hash)
+ * the reader already made; takes ownership of json. */
+static int store_one(importer *im, vd_record *r, const char *source, char *json, const char *hash)
 {
 	vd_service *svc = im->svc;
-	char *json = NULL, *oldtarget = NULL, hash[17];
+	char *oldtarget = NULL;
 	int rc;
-	if ((rc = vd_record_validate(r))) {
-		skipped(im, where, vd_error_msg());
-		return VD_OK;
-	}
-	if ((rc = vd_record_to_json(r, &json)))
-		return rc;
-	vd_hash64_hex(json, strlen(json), hash);
 
 	const char *key = r->source_key ? r->source_key : r->id;
 	vd_source_doc cur;
@@ -296,41 +288,172 @@ out:
 	return rc;
 }
 
-/* One value → one or more records (a CSAF document gives one per
- * vulnerability, an uncut NVD page one per item); each is stored. */
+/* ---- the pipeline ---- */
+enum { EV_RECORD, EV_SKIP, EV_READ, EV_PROGRESS, EV_END };
+
 typedef struct {
-	importer *im;
+	int kind;
+	vd_record *r;            /* EV_RECORD, owned */
+	char *json;              /* EV_RECORD: its canonical JSON, owned */
+	char hash[17];
+	vd_format fmt;
+	char *where, *reason;    /* EV_SKIP (and where for EV_RECORD), owned */
+	uint64_t done, total;    /* EV_PROGRESS */
+	int rc;                  /* EV_END: the walk's status ... */
+	char *msg;               /* ... and its message, owned */
+} event;
+
+#define QCAP 256
+
+typedef struct {
+	event q[QCAP];
+	size_t head, n;
+	pthread_mutex_t mu;
+	pthread_cond_t not_empty, not_full;
+	bool stop;               /* the store side gave up: the reader stops too */
+	vd_format fmt;
+	const char *path;
+} pipe_t;
+
+static void event_free(event *e)
+{
+	vd_record_free(e->r);
+	free(e->json);
+	free(e->where);
+	free(e->reason);
+	free(e->msg);
+}
+
+/* Queue an event (ownership passes); VD_EINTERNAL when the store side
+ * stopped (the event is freed), unless force (the end marker). */
+static int push(pipe_t *p, event *e, bool force)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->n == QCAP && (force || !p->stop))
+		pthread_cond_wait(&p->not_full, &p->mu);
+	if (p->stop && !force) {
+		pthread_mutex_unlock(&p->mu);
+		event_free(e);
+		return VD_EINTERNAL;
+	}
+	p->q[(p->head + p->n) % QCAP] = *e;
+	p->n++;
+	pthread_cond_signal(&p->not_empty);
+	pthread_mutex_unlock(&p->mu);
+	return VD_OK;
+}
+
+static void pop(pipe_t *p, event *out)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->n == 0)
+		pthread_cond_wait(&p->not_empty, &p->mu);
+	*out = p->q[p->head];
+	p->head = (p->head + 1) % QCAP;
+	p->n--;
+	pthread_cond_signal(&p->not_full);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void halt(pipe_t *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->stop = true;
+	pthread_cond_broadcast(&p->not_full);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static int push_skip(pipe_t *p, const char *where, const char *reason)
+{
+	event e = {.kind = EV_SKIP, .where = strdup(where), .reason = strdup(reason)};
+	return push(p, &e, false);
+}
+
+/* ---- reader thread: walk, parse, convert, encode ---- */
+typedef struct {
+	pipe_t *p;
 	const vd_doc *d;
 	vd_format detected;
 	long n;
 } doc_ctx;
 
-static void on_part_bad(void *ctx, long index, const char *reason)
+static void r_bad(void *ctx, const char *where, const char *reason)
+{
+	push_skip(ctx, where, reason);
+}
+
+static void r_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	event e = {.kind = EV_PROGRESS, .done = done, .total = total};
+	push(ctx, &e, false);
+}
+
+static void r_part_bad(void *ctx, long index, const char *reason)
 {
 	doc_ctx *dc = ctx;
 	char where[4300];
 	snprintf(where, sizeof where, "%s#%ld", dc->d->where, index);
-	dc->im->st->read++;
-	skipped(dc->im, where, reason);
+	push_skip(dc->p, where, reason);
 }
 
-static int on_record(void *ctx, vd_record *r)
+static int r_record(void *ctx, vd_record *r)
 {
 	doc_ctx *dc = ctx;
-	importer *im = dc->im;
+	dc->n++;
+	if (vd_record_validate(r)) {
+		vd_record_free(r);
+		return push_skip(dc->p, dc->d->where, vd_error_msg());
+	}
+	event e = {.kind = EV_RECORD, .r = r, .fmt = dc->detected, .where = strdup(dc->d->where)};
+	int rc = vd_record_to_json(r, &e.json);
+	if (rc) {
+		event_free(&e);
+		return rc;
+	}
+	vd_hash64_hex(e.json, strlen(e.json), e.hash);
+	return push(dc->p, &e, false);
+}
+
+static int r_doc(void *ctx, const vd_doc *d)
+{
+	pipe_t *p = ctx;
+	doc_ctx dc = {p, d, VD_FMT_UNKNOWN, 0};
+	int rc = vd_format_to_records(p->fmt, d->doc, &dc.detected, r_record, r_part_bad, &dc);
+	if (rc && dc.n == 0 && (rc == VD_EINVAL || rc == VD_EUNSUPPORTED)) {
+		char reason[1200];
+		snprintf(reason, sizeof reason, "%s%s%s", p->fmt == VD_FMT_AUTO ? "" : vd_format_name(p->fmt),
+		         p->fmt == VD_FMT_AUTO ? "" : ": ", vd_error_msg());
+		return push_skip(p, d->where, reason);
+	}
+	if (!rc && dc.n == 0) {      /* a value with nothing in it (an empty page) */
+		event e = {.kind = EV_READ};
+		return push(p, &e, false);
+	}
+	return rc;
+}
+
+static void *reader(void *arg)
+{
+	pipe_t *p = arg;
+	vd_input_sink sink = {r_doc, r_bad, r_progress, p};
+	int rc = vd_input_walk(p->path, &sink);
+	event e = {.kind = EV_END, .rc = rc, .msg = strdup(rc ? vd_error_msg() : "")};
+	push(p, &e, true);
+	return NULL;
+}
+
+/* ---- store side ---- */
+static int store_event(importer *im, event *e)
+{
 	int rc;
-	if (dc->n++ > 0)
-		im->st->read++;   /* the first record was counted with the value */
-	im->st->by_format[dc->detected]++;
+	im->st->by_format[e->fmt]++;
 	if (!im->in_batch) {
-		if ((rc = vd_store_begin(im->svc->store))) {
-			vd_record_free(r);
+		if ((rc = vd_store_begin(im->svc->store)))
 			return rc;
-		}
 		im->in_batch = 1;
 	}
-	rc = store_one(im, dc->d->where, r, vd_format_name(dc->detected));
-	vd_record_free(r);
+	rc = store_one(im, e->r, vd_format_name(e->fmt), e->json, e->hash);
+	e->json = NULL;   /* store_one took it */
 	if (rc)
 		return rc;
 	if (++im->in_batch > BATCH) {
@@ -341,44 +464,77 @@ static int on_record(void *ctx, vd_record *r)
 	return VD_OK;
 }
 
-static int on_doc(void *ctx, const vd_doc *d)
-{
-	importer *im = ctx;
-	im->st->read++;
-	doc_ctx dc = {im, d, VD_FMT_UNKNOWN, 0};
-	int rc = vd_format_to_records(im->fmt, d->doc, &dc.detected, on_record, on_part_bad, &dc);
-	if (rc && dc.n == 0 && im->err == VD_OK && (rc == VD_EINVAL || rc == VD_EUNSUPPORTED)) {
-		char reason[1200];
-		snprintf(reason, sizeof reason, "%s%s%s", im->fmt == VD_FMT_AUTO ? "" : vd_format_name(im->fmt),
-		         im->fmt == VD_FMT_AUTO ? "" : ": ", vd_error_msg());
-		skipped(im, d->where, reason);
-		return VD_OK;
-	}
-	if (rc)
-		goto fail;
-	return VD_OK;
-fail:
-	vd_error_prefix("%s: ", d->where);
-	im->err = rc;
-	return rc;
-}
-
 int vd_service_import(vd_service *svc, vd_format fmt, const char *path, const vd_import_cb *cb,
                       vd_import_stats *st)
 {
 	memset(st, 0, sizeof *st);
 	importer im = {.svc = svc, .fmt = fmt, .cb = cb, .st = st};
-	vd_input_sink sink = {on_doc, on_bad, on_progress, &im};
-	int rc = vd_input_walk(path, &sink);
+	pipe_t *p = calloc(1, sizeof *p);
+	if (!p)
+		return vd_error_set(VD_ENOMEM, "out of memory");
+	p->fmt = fmt;
+	p->path = path;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->not_empty, NULL);
+	pthread_cond_init(&p->not_full, NULL);
+	pthread_t th;
+	if (pthread_create(&th, NULL, reader, p) != 0) {
+		free(p);
+		return vd_error_set(VD_EINTERNAL, "cannot start the import reader thread");
+	}
+	int rc = VD_OK;
+	for (;;) {
+		event e;
+		pop(p, &e);
+		if (e.kind == EV_END) {
+			rc = e.rc;
+			if (rc && !im.err)
+				vd_error_set(rc, "%s", e.msg ? e.msg : "read error");
+			event_free(&e);
+			break;
+		}
+		switch (e.kind) {
+		case EV_RECORD:
+			st->read++;
+			if (!im.err && (im.err = store_event(&im, &e)) != VD_OK) {
+				vd_error_prefix("%s: ", e.where);
+				halt(p);
+			}
+			break;
+		case EV_SKIP:
+			st->read++;
+			skipped(&im, e.where, e.reason);
+			break;
+		case EV_READ:
+			st->read++;
+			break;
+		case EV_PROGRESS:
+			on_progress(&im, e.done, e.total);
+			break;
+		}
+		event_free(&e);
+	}
+	pthread_join(th, NULL);
+	while (p->n > 0) {     /* nothing is left after the end marker, but be safe */
+		event e;
+		pop(p, &e);
+		event_free(&e);
+	}
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->not_empty);
+	pthread_cond_destroy(&p->not_full);
+	free(p);
+	if (im.err)
+		rc = im.err;
 	if (im.in_batch) {
-		if (rc || im.err) {
+		if (rc) {
 			char keep[1024];
 			vd_strlcpy(keep, vd_error_msg(), sizeof keep);
 			vd_store_rollback(svc->store);
-			vd_error_set(im.err ? im.err : rc, "%s (the last batch was rolled back)", keep);
+			vd_error_set(rc, "%s (the last batch was rolled back)", keep);
 		} else {
 			rc = vd_store_commit(svc->store);
 		}
 	}
-	return im.err ? im.err : rc;
+	return rc;
 }
