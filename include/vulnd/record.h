@@ -158,6 +158,9 @@ int vd_record_merge(vd_record *dst, const vd_record *src);
 /* ---- canonical JSON (the form stored and printed by `show --json`) ---- */
 /* Encode into a malloc'd, compact, key-sorted string (caller frees). */
 int vd_record_to_json(const vd_record *r, char **out);
+/* One affected entry as canonical JSON (the same bytes as inside the
+ * record's JSON); *out malloc'd, caller frees. */
+int vd_affected_to_json(const vd_affected *a, char **out);
 /* The same bytes through a jansson tree (slower; for tests and tools). */
 int vd_record_to_json_jansson(const vd_record *r, char **out);
 /* Decode the canonical form; *out owned by the caller. */

@@ -259,6 +259,57 @@ static void real(enc *e, double d)
 /* begin an element of an array of objects */
 static void elem(enc *e, size_t i) { if (i) rawc(e, ','); open_(e, '{'); }
 
+/* The members of one affected entry (the object's braces are the caller's). */
+static void enc_affected(enc *e, const vd_affected *f)
+{
+	kstrs(e, "cpes", f->cpes, f->n_cpes);
+	kstr(e, "default_status", f->default_status);
+	kstr(e, "ecosystem", f->ecosystem);
+	kstr(e, "package", f->package);
+	kstr(e, "product", f->product);
+	kstr(e, "purl", f->purl);
+	if (f->n_ranges) {
+		key(e, "ranges");
+		rawc(e, '[');
+		for (size_t k = 0; k < f->n_ranges; k++) {
+			const vd_range *g = &f->ranges[k];
+			elem(e, k);
+			key(e, "events");
+			rawc(e, '[');
+			for (size_t x = 0; x < g->n_events; x++) {
+				elem(e, x);
+				kstr(e, vd_event_kind_name(g->events[x].kind), g->events[x].value);
+				close_(e, '}');
+			}
+			close_(e, ']');
+			kstr(e, "repo", g->repo);
+			kstr(e, "type", g->type);
+			close_(e, '}');
+		}
+		close_(e, ']');
+	}
+	kstr(e, "source", f->source);
+	kstr(e, "vendor", f->vendor);
+	kstr(e, "vers", f->vers);
+	kstrs(e, "versions", f->versions, f->n_versions);
+}
+
+
+int vd_affected_to_json(const vd_affected *a, char **out)
+{
+	enc e = {.first = true};
+	vd_buf_init(&e.b, 0);
+	open_(&e, '{');
+	enc_affected(&e, a);
+	close_(&e, '}');
+	if (e.err) {
+		vd_buf_free(&e.b);
+		return vd_error_set(e.err, "encoding an affected entry");
+	}
+	*out = vd_buf_detach(&e.b);
+	return *out ? VD_OK : vd_error_set(VD_ENOMEM, "out of memory");
+}
+
 int vd_record_to_json(const vd_record *r, char **out)
 {
 	enc e = {.first = true};
@@ -268,38 +319,8 @@ int vd_record_to_json(const vd_record *r, char **out)
 		key(&e, "affected");
 		rawc(&e, '[');
 		for (size_t i = 0; i < r->n_affected; i++) {
-			const vd_affected *f = &r->affected[i];
 			elem(&e, i);
-			kstrs(&e, "cpes", f->cpes, f->n_cpes);
-			kstr(&e, "default_status", f->default_status);
-			kstr(&e, "ecosystem", f->ecosystem);
-			kstr(&e, "package", f->package);
-			kstr(&e, "product", f->product);
-			kstr(&e, "purl", f->purl);
-			if (f->n_ranges) {
-				key(&e, "ranges");
-				rawc(&e, '[');
-				for (size_t k = 0; k < f->n_ranges; k++) {
-					const vd_range *g = &f->ranges[k];
-					elem(&e, k);
-					key(&e, "events");
-					rawc(&e, '[');
-					for (size_t x = 0; x < g->n_events; x++) {
-						elem(&e, x);
-						kstr(&e, vd_event_kind_name(g->events[x].kind), g->events[x].value);
-						close_(&e, '}');
-					}
-					close_(&e, ']');
-					kstr(&e, "repo", g->repo);
-					kstr(&e, "type", g->type);
-					close_(&e, '}');
-				}
-				close_(&e, ']');
-			}
-			kstr(&e, "source", f->source);
-			kstr(&e, "vendor", f->vendor);
-			kstr(&e, "vers", f->vers);
-			kstrs(&e, "versions", f->versions, f->n_versions);
+			enc_affected(&e, &r->affected[i]);
 			close_(&e, '}');
 		}
 		close_(&e, ']');

@@ -505,6 +505,53 @@ static int put_alias(vd_sqlite *s, sqlite3_stmt *q, const char *alias, const cha
 }
 
 /* Rebuild the index rows of r (old ones already deleted). */
+/* The lookup rows of one affected entry that SBOM matching reads: its JSON
+ * and the vendor:product part of each CPE (lower-case ASCII, after the
+ * "cpe:2.3:x:" or "cpe:/x:" prefix). */
+static const char SQL_AFF_JSON[] = "INSERT INTO affected_json(record_id, idx, json) VALUES(?1, ?2, ?3)";
+static const char SQL_AFF_CPE[] = "INSERT INTO affected_cpe(record_id, idx, vp) VALUES(?1, ?2, ?3)";
+
+static int put_affected_extra(vd_sqlite *s, const char *id, size_t idx, const vd_affected *a)
+{
+	sqlite3_stmt *q;
+	char *json = NULL;
+	int rc = vd_sq_prep(s, SQL_AFF_JSON, &q);
+	if (!rc)
+		rc = vd_affected_to_json(a, &json);
+	if (rc)
+		return rc;
+	bind_text(q, 1, id);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)idx);
+	sqlite3_bind_text(q, 3, json, -1, SQLITE_STATIC);
+	rc = done(s, q, sqlite3_step(q), "record_put: affected entry");
+	free(json);
+	if (rc || !a->n_cpes)
+		return rc;
+	if ((rc = vd_sq_prep(s, SQL_AFF_CPE, &q)))
+		return rc;
+	for (size_t k = 0; k < a->n_cpes; k++) {
+		const char *c = a->cpes[k];
+		size_t skip = 0;
+		if (strncmp(c, "cpe:2.3:", 8) == 0 && c[8] && c[9] == ':')
+			skip = 10;
+		else if (strncmp(c, "cpe:/", 5) == 0 && c[5] && c[6] == ':')
+			skip = 7;
+		else
+			continue;
+		char vp[512];
+		size_t n = 0;
+		for (const char *p = c + skip; *p && n < sizeof vp - 1; p++)
+			vp[n++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
+		vp[n] = 0;
+		bind_text(q, 1, id);
+		sqlite3_bind_int64(q, 2, (sqlite3_int64)idx);
+		bind_text(q, 3, vp);
+		if ((rc = done(s, q, sqlite3_step(q), "record_put: affected CPE")))
+			return rc;
+	}
+	return VD_OK;
+}
+
 static int put_index(vd_sqlite *s, const vd_record *r)
 {
 	sqlite3_stmt *q;
@@ -535,7 +582,8 @@ static int put_index(vd_sqlite *s, const vd_record *r)
 		bind_text(q, 5, a->ecosystem);
 		bind_text(q, 6, a->package);
 		bind_text(q, 7, a->purl);
-		if ((rc = done(s, q, sqlite3_step(q), "record_put: affected")))
+		if ((rc = done(s, q, sqlite3_step(q), "record_put: affected")) ||
+		    (rc = put_affected_extra(s, r->id, i, a)))
 			return rc;
 	}
 	return VD_OK;
