@@ -1,4 +1,4 @@
-/* Small helpers shared by the nvd2, cnnvd, cnvd and csaf converters
+/* Small helpers shared by the cve5, nvd2, cnnvd, cnvd and csaf converters
  * (private to src/formats; static inline, no state). */
 #ifndef VD_FORMATS_CONV_UTIL_H
 #define VD_FORMATS_CONV_UTIL_H
@@ -61,6 +61,29 @@ static inline int cv_lang_rank(const char *lang, const char *want)
 		return 1;
 	return 0;
 }
+
+/* Best {lang, value} entry of arr for want ("en"/"zh"); NULL when none. */
+static inline const char *cv_pick_lang(const json_t *arr, const char *want)
+{
+	const char *best = NULL;
+	int best_rank = 0;
+	size_t i;
+	json_t *e;
+	json_array_foreach(arr, i, e) {
+		const char *v = cv_str(e, "value");
+		if (!v || !*v)
+			continue;
+		int rk = cv_lang_rank(cv_str(e, "lang"), want);
+		if (rk > best_rank) {
+			best = v;
+			best_rank = rk;
+		}
+	}
+	return best;
+}
+
+/* The reference type a list of tags says (the highest-ranked tag wins), "web" when none. */
+static inline const char *cv_ref_type_tags(const json_t *tags);
 
 /* Reference type from tags ("Patch", "Vendor Advisory", "exploit", ...):
  * exploit > patch > advisory > report > web. */
@@ -162,6 +185,23 @@ static inline char *cv_clean(vd_record *r, const char *s)
 	}
 	*o = 0;
 	return t;
+}
+
+static inline const char *cv_ref_type_tags(const json_t *tags)
+{
+	const char *type = "web";
+	int best = 0;
+	size_t i;
+	json_t *t;
+	json_array_foreach(tags, i, t) {
+		int rk;
+		const char *ty = cv_ref_type_tag(json_string_value(t), &rk);
+		if (ty && rk > best) {
+			best = rk;
+			type = ty;
+		}
+	}
+	return type;
 }
 
 #endif

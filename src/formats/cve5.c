@@ -43,6 +43,7 @@
  *   Provenance: one entry per field set, source "cve5", id cveId, time = modified.
  */
 #include "vulnd/formats.h"
+#include "conv_util.h"
 #include "vulnd/error.h"
 #include <jansson.h>
 #include <ctype.h>
@@ -51,79 +52,6 @@
 
 #define SRC "cve5"
 #define TEXT_MAX (4u << 20)   /* cap on one joined text (solutions) */
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-static const char *jtype_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "object";
-	case JSON_ARRAY: return "array";
-	case JSON_STRING: return "string";
-	case JSON_INTEGER: return "integer";
-	case JSON_REAL: return "number";
-	case JSON_TRUE: case JSON_FALSE: return "boolean";
-	case JSON_NULL: return "null";
-	}
-	return "value";
-}
-
-/* CVE-YYYY-NNNN with 4..19 digits in the sequence part (CVE schema pattern). */
-static bool cve_id_ok(const char *s)
-{
-	if (strncmp(s, "CVE-", 4) != 0)
-		return false;
-	s += 4;
-	for (int i = 0; i < 4; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return false;
-	if (s[4] != '-')
-		return false;
-	s += 5;
-	size_t n = 0;
-	while (isdigit((unsigned char)s[n]))
-		n++;
-	return s[n] == '\0' && n >= 4 && n <= 19;
-}
-
-/* Language match quality: 2 exact ("en"), 1 regional/legacy ("en-US", "eng"), 0 no. */
-static int lang_rank(const char *lang, const char *want)
-{
-	if (!lang)
-		return 0;
-	if (strcasecmp(lang, want) == 0)
-		return 2;
-	if (strncasecmp(lang, want, 2) == 0 && (lang[2] == '-' || lang[2] == '_'))
-		return 1;
-	if (strcmp(want, "en") == 0 && strcasecmp(lang, "eng") == 0)
-		return 1;
-	if (strcmp(want, "zh") == 0 && (strcasecmp(lang, "zho") == 0 || strcasecmp(lang, "chi") == 0))
-		return 1;
-	return 0;
-}
-
-/* Best {lang, value} entry of arr for want ("en"/"zh"); NULL when none. */
-static const char *pick_lang(const json_t *arr, const char *want)
-{
-	const char *best = NULL;
-	int best_rank = 0;
-	size_t i;
-	json_t *e;
-	json_array_foreach(arr, i, e) {
-		const char *v = jstr(e, "value");
-		if (vd_str_empty(v))
-			continue;
-		int rk = lang_rank(jstr(e, "lang"), want);
-		if (rk > best_rank) {
-			best = v;
-			best_rank = rk;
-		}
-	}
-	return best;
-}
 
 static void add_prov(vd_record *r, const char *field)
 {
@@ -134,7 +62,7 @@ static void add_prov(vd_record *r, const char *field)
 static int set_descriptions(vd_record *r, const json_t *arr)
 {
 	int n = 0;
-	const char *en = pick_lang(arr, "en"), *zh = pick_lang(arr, "zh");
+	const char *en = cv_pick_lang(arr, "en"), *zh = cv_pick_lang(arr, "zh");
 	if (en) {
 		vd_record_set_text(r, &r->description, "en", en);
 		add_prov(r, "description.en");
@@ -157,8 +85,8 @@ static int set_solution(vd_record *r, const json_t *arr, const char *want)
 	json_t *e;
 	int rc = VD_OK;
 	json_array_foreach(arr, i, e) {
-		const char *v = jstr(e, "value");
-		if (vd_str_empty(v) || !lang_rank(jstr(e, "lang"), want))
+		const char *v = cv_str(e, "value");
+		if (vd_str_empty(v) || !cv_lang_rank(cv_str(e, "lang"), want))
 			continue;
 		if ((b.len && (rc = vd_buf_adds(&b, "\n\n"))) || (rc = vd_buf_adds(&b, v)))
 			break;
@@ -206,7 +134,7 @@ static int add_cwes(vd_record *r, const json_t *ptypes)
 				n++;
 				continue;
 			}
-			s = jstr(d, "description");
+			s = cv_str(d, "description");
 			size_t len = s ? cwe_len(s, false) : 0;
 			if (!len)
 				continue;
@@ -229,43 +157,18 @@ static int add_scores(vd_record *r, const json_t *metrics, const char *source)
 	json_array_foreach(metrics, i, m) {
 		for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
 			const json_t *c = json_object_get(m, kinds[k].key);
-			const char *vec = jstr(c, "vectorString");
+			const char *vec = cv_str(c, "vectorString");
 			if (vd_str_empty(vec))
 				continue;
 			const json_t *bs = json_object_get(c, "baseScore");
 			double base = json_is_number(bs) ? json_number_value(bs) : -1.0;
 			if (!(base >= 0.0 && base <= 10.0))
 				base = -1.0;
-			if (vd_record_add_score(r, kinds[k].version, vec, base, jstr(c, "baseSeverity"), source))
+			if (vd_record_add_score(r, kinds[k].version, vec, base, cv_str(c, "baseSeverity"), source))
 				n++;
 		}
 	}
 	return n;
-}
-
-static const char *ref_type(const json_t *tags)
-{
-	static const struct { const char *tag, *type; int rank; } map[] = {
-		{"exploit", "exploit", 5},
-		{"patch", "patch", 4},
-		{"vendor-advisory", "advisory", 3},
-		{"third-party-advisory", "advisory", 3},
-		{"issue-tracking", "report", 2},
-		{"technical-description", "report", 2},
-	};
-	const char *type = "web";
-	int best = 0;
-	size_t i;
-	json_t *t;
-	json_array_foreach(tags, i, t) {
-		const char *s = json_string_value(t);
-		for (size_t k = 0; s && k < sizeof map / sizeof map[0]; k++)
-			if (strcasecmp(s, map[k].tag) == 0 && map[k].rank > best) {
-				best = map[k].rank;
-				type = map[k].type;
-			}
-	}
-	return type;
 }
 
 static int add_refs(vd_record *r, const json_t *refs)
@@ -274,10 +177,10 @@ static int add_refs(vd_record *r, const json_t *refs)
 	size_t i;
 	json_t *e;
 	json_array_foreach(refs, i, e) {
-		const char *url = jstr(e, "url");
+		const char *url = cv_str(e, "url");
 		if (vd_str_empty(url))
 			continue;
-		if (vd_record_add_ref(r, url, ref_type(json_object_get(e, "tags")), SRC))
+		if (vd_record_add_ref(r, url, cv_ref_type_tags(json_object_get(e, "tags")), SRC))
 			n++;
 	}
 	return n;
@@ -328,10 +231,10 @@ static const char *start_version(const char *v)
 /* One versions[] entry into a (status timeline) range or explicit version. */
 static int add_version_entry(vd_record *r, vd_affected *a, const json_t *v, const char *repo)
 {
-	const char *ver = jstr(v, "version");
-	const char *status = jstr(v, "status");
-	const char *lt = jstr(v, "lessThan");
-	const char *lte = lt ? NULL : jstr(v, "lessThanOrEqual");
+	const char *ver = cv_str(v, "version");
+	const char *status = cv_str(v, "status");
+	const char *lt = cv_str(v, "lessThan");
+	const char *lte = lt ? NULL : cv_str(v, "lessThanOrEqual");
 	const json_t *changes = json_object_get(v, "changes");
 	size_t nch = json_array_size(changes);
 	if (!status)
@@ -346,10 +249,10 @@ static int add_version_entry(vd_record *r, vd_affected *a, const json_t *v, cons
 	size_t i;
 	json_t *c;
 	json_array_foreach(changes, i, c)
-		any = any || (jstr(c, "at") && is_affected(jstr(c, "status")));
+		any = any || (cv_str(c, "at") && is_affected(cv_str(c, "status")));
 	if (!any)
 		return VD_OK;
-	const char *type = jstr(v, "versionType");
+	const char *type = cv_str(v, "versionType");
 	if (vd_str_empty(type))
 		type = "custom";
 	vd_range *g = vd_affected_add_range(r, a, type, strcasecmp(type, "git") == 0 ? repo : NULL);
@@ -359,7 +262,7 @@ static int add_version_entry(vd_record *r, vd_affected *a, const json_t *v, cons
 	if (cur)
 		vd_range_add_event(r, g, VD_EV_INTRODUCED, start_version(ver));
 	json_array_foreach(changes, i, c) {
-		const char *at = jstr(c, "at"), *st = jstr(c, "status");
+		const char *at = cv_str(c, "at"), *st = cv_str(c, "status");
 		if (vd_str_empty(at) || !st)
 			continue;
 		bool next = is_affected(st);
@@ -388,17 +291,17 @@ static int add_affected(vd_record *r, const json_t *arr, const char *source, int
 		vd_affected *a = vd_record_add_affected(r);
 		if (!a)
 			return vd_error_set(VD_ENOMEM, "out of memory converting CVE record");
-		a->vendor = vd_record_str(r, jstr(e, "vendor"));
-		a->product = vd_record_str(r, jstr(e, "product"));
-		a->package = vd_record_str(r, jstr(e, "packageName"));
-		a->default_status = vd_record_str(r, jstr(e, "defaultStatus"));
+		a->vendor = vd_record_str(r, cv_str(e, "vendor"));
+		a->product = vd_record_str(r, cv_str(e, "product"));
+		a->package = vd_record_str(r, cv_str(e, "packageName"));
+		a->default_status = vd_record_str(r, cv_str(e, "defaultStatus"));
 		a->source = vd_record_str(r, source);
-		const char *eco = ecosystem_for(jstr(e, "collectionURL"));
+		const char *eco = ecosystem_for(cv_str(e, "collectionURL"));
 		if (eco && a->package)
 			a->ecosystem = vd_record_str(r, eco);
 		json_array_foreach(json_object_get(e, "cpes"), k, x)
 			vd_affected_add_cpe(r, a, json_string_value(x));
-		const char *repo = jstr(e, "repo");
+		const char *repo = cv_str(e, "repo");
 		json_array_foreach(json_object_get(e, "versions"), k, x) {
 			int rc = add_version_entry(r, a, x, repo);
 			if (rc)
@@ -415,7 +318,7 @@ static int add_credits(vd_record *r, const json_t *arr)
 	size_t i;
 	json_t *e;
 	json_array_foreach(arr, i, e)
-		if (vd_record_add_credit(r, jstr(e, "value"), jstr(e, "type"), SRC))
+		if (vd_record_add_credit(r, cv_str(e, "value"), cv_str(e, "type"), SRC))
 			n++;
 	return n;
 }
@@ -427,7 +330,7 @@ static int need_str(const json_t *o, const char *key, const char *path, const ch
 	if (!v)
 		return vd_error_set(VD_EINVAL, "cve5: %s: missing", path);
 	if (!json_is_string(v))
-		return vd_error_set(VD_EINVAL, "cve5: %s: expected a string, got %s", path, jtype_name(v));
+		return vd_error_set(VD_EINVAL, "cve5: %s: expected a string, got %s", path, cv_type_name(v));
 	*out = json_string_value(v);
 	return VD_OK;
 }
@@ -438,7 +341,7 @@ static int need_obj(const json_t *o, const char *key, const char *path, json_t *
 	if (!v)
 		return vd_error_set(VD_EINVAL, "cve5: %s: missing", path);
 	if (!json_is_object(v))
-		return vd_error_set(VD_EINVAL, "cve5: %s: expected an object, got %s", path, jtype_name(v));
+		return vd_error_set(VD_EINVAL, "cve5: %s: expected an object, got %s", path, cv_type_name(v));
 	*out = v;
 	return VD_OK;
 }
@@ -454,14 +357,14 @@ static int convert(vd_record *r, json_t *doc)
 		return vd_error_set(VD_EINVAL, "cve5: dataType: expected \"CVE_RECORD\"");
 	const json_t *dv = json_object_get(doc, "dataVersion");
 	if (dv && !json_is_string(dv))
-		return vd_error_set(VD_EINVAL, "cve5: dataVersion: expected a string, got %s", jtype_name(dv));
+		return vd_error_set(VD_EINVAL, "cve5: dataVersion: expected a string, got %s", cv_type_name(dv));
 	if (dv && strncmp(json_string_value(dv), "5.", 2) != 0)
 		return vd_error_set(VD_EINVAL, "cve5: dataVersion: unsupported version '%.20s' (want 5.x)",
 		                    json_string_value(dv));
 	if ((rc = need_obj(doc, "cveMetadata", "cveMetadata", &meta)) ||
 	    (rc = need_str(meta, "cveId", "cveMetadata.cveId", &id)))
 		return rc;
-	if (!cve_id_ok(id))
+	if (!cv_cve_id_ok(id))
 		return vd_error_set(VD_EINVAL, "cve5: cveMetadata.cveId: '%.40s' is not a CVE id (CVE-YYYY-NNNN)", id);
 	if ((rc = need_str(meta, "state", "cveMetadata.state", &state)))
 		return rc;
@@ -480,12 +383,12 @@ static int convert(vd_record *r, json_t *doc)
 	if (!r->id)
 		return vd_error_set(VD_ENOMEM, "out of memory converting CVE record");
 	const json_t *pm = json_object_get(cna, "providerMetadata");
-	r->modified = vd_time_normalize(r->arena, jstr(meta, "dateUpdated"));
+	r->modified = vd_time_normalize(r->arena, cv_str(meta, "dateUpdated"));
 	if (!r->modified)
-		r->modified = vd_time_normalize(r->arena, jstr(pm, "dateUpdated"));
-	r->published = vd_time_normalize(r->arena, jstr(meta, "datePublished"));
+		r->modified = vd_time_normalize(r->arena, cv_str(pm, "dateUpdated"));
+	r->published = vd_time_normalize(r->arena, cv_str(meta, "datePublished"));
 	if (r->state == VD_STATE_REJECTED)
-		r->withdrawn = vd_time_normalize(r->arena, jstr(meta, "dateRejected"));
+		r->withdrawn = vd_time_normalize(r->arena, cv_str(meta, "dateRejected"));
 	vd_record_add_alias(r, id, SRC);
 	add_prov(r, "state");
 	add_prov(r, "aliases");
@@ -496,17 +399,17 @@ static int convert(vd_record *r, json_t *doc)
 	if (r->withdrawn)
 		add_prov(r, "withdrawn");
 
-	const char *pub = jstr(pm, "shortName");
+	const char *pub = cv_str(pm, "shortName");
 	if (vd_str_empty(pub))
-		pub = jstr(meta, "assignerShortName");
+		pub = cv_str(meta, "assignerShortName");
 	if ((r->publisher = vd_record_str(r, pub)))
 		add_prov(r, "publisher");
 
 	/* title: English unless the CNA wrote only Chinese text */
 	const json_t *descs = json_object_get(cna, "descriptions");
-	const char *title = jstr(cna, "title");
+	const char *title = cv_str(cna, "title");
 	if (!vd_str_empty(title)) {
-		bool zh = pick_lang(descs, "zh") && !pick_lang(descs, "en");
+		bool zh = cv_pick_lang(descs, "zh") && !cv_pick_lang(descs, "en");
 		vd_record_set_text(r, &r->title, zh ? "zh" : "en", title);
 		add_prov(r, zh ? "title.zh" : "title.en");
 	}
@@ -530,7 +433,7 @@ static int convert(vd_record *r, json_t *doc)
 	json_array_foreach(json_object_get(containers, "adp"), i, adp) {
 		if (!json_is_object(adp))
 			continue;
-		const char *sn = jstr(json_object_get(adp, "providerMetadata"), "shortName");
+		const char *sn = cv_str(json_object_get(adp, "providerMetadata"), "shortName");
 		char label[80];
 		if (vd_str_empty(sn))
 			snprintf(label, sizeof label, "adp");
@@ -561,7 +464,7 @@ int vd_cve5_to_record(json_t *doc, vd_record **out)
 	if (!doc)
 		return vd_error_set(VD_EINVAL, "cve5: (document): missing");
 	if (!json_is_object(doc))
-		return vd_error_set(VD_EINVAL, "cve5: (document): expected a JSON object, got %s", jtype_name(doc));
+		return vd_error_set(VD_EINVAL, "cve5: (document): expected a JSON object, got %s", cv_type_name(doc));
 	vd_record *r = vd_record_new();
 	if (!r)
 		return vd_error_set(VD_ENOMEM, "out of memory converting CVE record");

@@ -45,25 +45,6 @@ static void prov(vd_record *r, const char *field)
 	vd_record_add_prov(r, field, SRC, r->id, r->modified);
 }
 
-static const char *pick_lang(const json_t *arr, const char *want)
-{
-	const char *best = NULL;
-	int best_rank = 0;
-	size_t i;
-	json_t *e;
-	json_array_foreach(arr, i, e) {
-		const char *v = cv_str(e, "value");
-		if (vd_str_empty(v))
-			continue;
-		int rk = cv_lang_rank(cv_str(e, "lang"), want);
-		if (rk > best_rank) {
-			best = v;
-			best_rank = rk;
-		}
-	}
-	return best;
-}
-
 static int add_scores(vd_record *r, const json_t *metrics)
 {
 	static const struct { const char *key, *version; } kinds[] = {
@@ -216,22 +197,13 @@ static int add_nodes(vd_record *r, const json_t *nodes, int depth, int *count)
 static int add_refs(vd_record *r, const json_t *refs)
 {
 	int n = 0;
-	size_t i, k;
-	json_t *e, *t;
+	size_t i;
+	json_t *e;
 	json_array_foreach(refs, i, e) {
 		const char *url = cv_str(e, "url");
 		if (vd_str_empty(url))
 			continue;
-		const char *type = "web";
-		int best = 0, rk;
-		json_array_foreach(json_object_get(e, "tags"), k, t) {
-			const char *ty = cv_ref_type_tag(json_string_value(t), &rk);
-			if (ty && rk > best) {
-				best = rk;
-				type = ty;
-			}
-		}
-		if (vd_record_add_ref(r, url, type, SRC))
+		if (vd_record_add_ref(r, url, cv_ref_type_tags(json_object_get(e, "tags")), SRC))
 			n++;
 	}
 	return n;
@@ -262,7 +234,7 @@ static int convert(vd_record *r, const json_t *cve)
 	if (r->modified)
 		prov(r, "modified");
 	const json_t *descs = json_object_get(cve, "descriptions");
-	const char *en = pick_lang(descs, "en"), *zh = pick_lang(descs, "zh");
+	const char *en = cv_pick_lang(descs, "en"), *zh = cv_pick_lang(descs, "zh");
 	if (en) {
 		vd_record_set_text(r, &r->description, "en", en);
 		prov(r, "description.en");
