@@ -88,13 +88,15 @@ const vd_command vd_commands[] = {
 	 "  reindex   rebuild the full-text search index from the records",
 	 vd_cmd_db},
 	{"serve", "serve [--config FILE] [--listen ADDR:PORT] [--threads N] [--access-log PATH|-|off]",
-	 "serve the HTTP API: /api/v1 (records, lists, search, vendors, stats), OSV /v1, /healthz, /metrics",
+	 "serve the HTTP API: records, lists, search, SBOM matching, OSV /v1, accounts, reports and cases",
 	 "  --config FILE       read settings from FILE (vulnd.conf, key = value; see below)\n"
 	 "  --listen ADDR:PORT  default 127.0.0.1:8080 (port 0: any free port)\n"
 	 "  --threads N         worker threads (default 4)\n"
 	 "  --access-log PATH   access log file, - for stderr (default), off for none\n"
 	 "Options win over the file; --db / VULND_DB win over `database =`.\n"
-	 "Only published records are served. On SIGINT/SIGTERM the server stops\n"
+	 "Public endpoints serve published records only; accounts, reports and cases\n"
+	 "need a token or a session (docs/security.md, docs/api/openapi.yaml).\n"
+	 "On SIGINT/SIGTERM the server stops\n"
 	 "accepting, lets in-flight requests finish, and exits 0.\n"
 	 "Endpoints: docs/api/openapi.yaml (also GET /api/v1/openapi.yaml).\n\n"
 	 VD_HTTP_CONFIG_HELP,

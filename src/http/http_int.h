@@ -154,6 +154,7 @@ void vd_h_search(vd_http_req *rq, vd_service *s);
 void vd_h_cwe(vd_http_req *rq, vd_service *s);
 void vd_h_osv_query(vd_http_req *rq, vd_service *s);
 void vd_h_osv_querybatch(vd_http_req *rq, vd_service *s);
+void vd_h_sbom_match(vd_http_req *rq, vd_service *s);
 void vd_h_osv_vuln(vd_http_req *rq, vd_service *s);
 /* h_accounts.c */
 void vd_h_login(vd_http_req *rq, vd_service *s);

@@ -30,6 +30,7 @@ const vd_http_route vd_http_routes[] = {
 	{"POST", "/v1/query", vd_h_osv_query, VD_ROUTE_BODY, R_PUB},
 	{"POST", "/v1/querybatch", vd_h_osv_querybatch, VD_ROUTE_BODY | VD_ROUTE_BIG, R_PUB},
 	{"GET", "/v1/vulns/{id}", vd_h_osv_vuln, VD_ROUTE_CACHE, R_PUB},
+	{"POST", "/api/v1/sbom/match", vd_h_sbom_match, VD_ROUTE_BODY | VD_ROUTE_BIG, R_PUB},
 	/* accounts (issue 6; h_accounts.c) */
 	{"POST", "/api/v1/login", vd_h_login, VD_ROUTE_BODY | VD_ROUTE_SECRET, R_PUB},
 	{"POST", "/api/v1/logout", vd_h_logout, VD_ROUTE_OPTBODY, "me"},

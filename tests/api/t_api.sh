@@ -231,6 +231,24 @@ U_=$(sort -u "$TMP/qb" | wc -l | tr -d ' '); T_=$(wc -l < "$TMP/qb" | tr -d ' ')
 [ "$U_" = "$T_" ] && [ "$T_" -gt 5 ] && ok "querybatch paging walks $T_ django records, each once" || fail "querybatch paging" "$U_ distinct of $T_"
 is "querybatch: empty result is {}" "$(py 'd["results"][1]')" "{}"
 is "querybatch: ids + modified only" "$(py 'sorted(d["results"][0]["vulns"][0].keys())')" "['id', 'modified']"
+
+# SBOM matching over HTTP: the PyPI zstd record (PYSEC-2023-121 = CVE-2022-4899)
+# lists 1.5.2.0 as affected; a made-up package finds nothing.
+req -H "$J" -d '{"sbom":{"bomFormat":"CycloneDX","specVersion":"1.5","components":[
+ {"type":"library","name":"zstd","version":"1.5.2.0","purl":"pkg:pypi/zstd@1.5.2.0"},
+ {"type":"library","name":"no-such-thing","version":"1.0","purl":"pkg:pypi/no-such-thing@1.0"}]}}' "$U/api/v1/sbom/match"
+is "sbom/match: 200" "$S" "200"
+is "sbom/match: zstd finding (anchored at the CVE)" "$(py '[f["id"] for f in d["findings"] if f["name"] == "zstd"]')" "['CVE-2022-4899']"
+is "sbom/match: the OSV id is an alias" "$(py '"PYSEC-2023-121" in d["findings"][0]["aliases"]')" "True"
+is "sbom/match: matched by purl or package" "$(py 'd["findings"][0]["matched_by"] in ("purl", "package")')" "True"
+is "sbom/match: stats count both components" "$(py 'd["stats"]["components"]')" "2"
+is "sbom/match: one component with findings" "$(py 'd["stats"]["with_findings"]')" "1"
+req -H "$J" -d '{"sbom":{"spdxVersion":"SPDX-3.0"}}' "$U/api/v1/sbom/match"
+is "sbom/match: SPDX 3.0 refused as unsupported (415)" "$S" "415"
+req -H "$J" -d '{"sbom":{"hello":"world"}}' "$U/api/v1/sbom/match"
+is "sbom/match: not an SBOM → 422" "$S" "422"
+req -H "$J" -d '{"bom":{}}' "$U/api/v1/sbom/match"
+is "sbom/match: wrong wrapper → 422" "$S" "422"
 python3 -c "import json; print(json.dumps({'queries':[{'package':{'name':'django','ecosystem':'PyPI'}}]*1001}))" > "$TMP/q1001"
 req -H "$J" --data-binary @"$TMP/q1001" "$U/v1/querybatch"
 is "querybatch of 1001 → 422" "$S" 422

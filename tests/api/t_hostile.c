@@ -132,6 +132,9 @@ static const sample samples[] = {
 	{"POST", "/api/v1/vulns/batch", "/api/v1/vulns/batch", "{\"ids\":[\"CVE-2021-44228\"]}", ""},
 	{"POST", "/v1/query", "/v1/query", "{\"package\":{\"name\":\"django\",\"ecosystem\":\"PyPI\"},\"version\":\"1.0\"}", ""},
 	{"POST", "/v1/querybatch", "/v1/querybatch", "{\"queries\":[{\"commit\":\"abcdef1\"}]}", ""},
+	{"POST", "/api/v1/sbom/match", "/api/v1/sbom/match",
+	 "{\"sbom\":{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\",\"components\":"
+	 "[{\"type\":\"library\",\"name\":\"zstd\",\"version\":\"1.5.2.0\",\"purl\":\"pkg:pypi/zstd@1.5.2.0\"}]}}", ""},
 	{"POST", "/api/v1/login", "/api/v1/login", "{\"name\":\"rep1\",\"password\":\"hostile-pass-1\"}", ""},
 	{"POST", "/api/v1/logout", "/api/v1/logout", "{}", ""},
 	{"POST", "/api/v1/me/password", "/api/v1/me/password",

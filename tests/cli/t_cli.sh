@@ -16,6 +16,8 @@ expect_grep "help import shows synopsis" "import FORMAT PATH" "$OUT"
 expect_status "import --help" 0 "$VULND" import --help
 expect_status "help --man" 0 "$VULND" help --man
 expect_grep "man page header" "^.TH VULND 1" "$OUT"
+if "$VULND" help --man | cmp -s - docs/man/vulnd.1; then ok "docs/man/vulnd.1 is the generated page"
+else fail "docs/man/vulnd.1 is the generated page" "it differs from \`vulnd help --man\`: run make man"; fi
 expect_status "show on a missing db → 2" 2 "$VULND" --db "$TMP/none.db" show CVE-2021-44228
 expect_grep "missing db message" "db init" "$ERR"
 
