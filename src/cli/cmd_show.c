@@ -1,6 +1,8 @@
 /* vulnd show [--json] ID */
 #include "cli_int.h"
 #include "vulnd/error.h"
+#include "vulnd/gbt30279.h"
+#include "vulnd/cwe.h"
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -13,7 +15,7 @@ static void line(const char *label, const char *v)
 		printf("%-12s %s\n", label, v);
 }
 
-static void print_text(const vd_record *r)
+static void print_text(vd_service *svc, const vd_record *r)
 {
 	printf("%s  [%s]\n", r->id, vd_state_name(r->state));
 	line("title", r->title.en);
@@ -29,11 +31,21 @@ static void print_text(const vd_record *r)
 			printf(" %s", r->aliases[i].id);
 		printf("\n");
 	}
-	if (r->n_cwes) {
-		printf("%-12s", "cwe");
-		for (size_t i = 0; i < r->n_cwes; i++)
-			printf(" %s", r->cwes[i]);
-		printf("\n");
+	if (r->class_code) {
+		const vd_gbt_class *c = vd_gbt_class_get(r->class_code);
+		if (c)
+			printf("%-12s %s %s / %s\n", "class", c->code, c->zh, c->en);
+		else
+			printf("%-12s %s\n", "class", r->class_code);
+	}
+	for (size_t i = 0; i < r->n_cwes; i++) {
+		/* names from the imported CWE catalogue, when there is one */
+		vd_cwe_info *ci = NULL;
+		const char *name = NULL;
+		if (vd_service_cwe_get(svc, r->cwes[i], &ci) == VD_OK && ci->cwe)
+			name = ci->cwe->name;
+		printf("%-12s %s%s%s\n", i ? "" : "cwe", r->cwes[i], name ? "  " : "", name ? name : "");
+		vd_cwe_info_free(ci);
 	}
 	for (size_t i = 0; i < r->n_scores; i++) {
 		const vd_score *s = &r->scores[i];
@@ -136,7 +148,7 @@ int vd_cmd_show(vd_cli *cli, int argc, char **argv)
 	} else if (prov) {
 		print_provenance(r);
 	} else {
-		print_text(r);
+		print_text(svc, r);
 	}
 	vd_record_free(r);
 	vd_service_close(svc);

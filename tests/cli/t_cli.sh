@@ -132,5 +132,9 @@ expect_grep "zip: all entries read" "$n read, $n new" "$ERR"
 expect_status "import .tar.gz bundle of the same" 0 "$VULND" --db "$DB2" import cve5 "$TMP/bundle.tar.gz"
 expect_grep "tar.gz: same records unchanged" "$n read, 0 new, 0 changed, $n unchanged" "$ERR"
 expect_status "db check clean" 0 "$VULND" --db "$DB2" db check
+expect_status "import the CWE research view" 0 "$VULND" --db "$DB2" import cwe "$D/cwe/cwe-view-1000.csv"
+expect_status "show with CWE names" 0 "$VULND" --db "$DB2" show CVE-2021-44228
+expect_grep "show names the CWE" "CWE-502  Deserialization of Untrusted Data" "$OUT"
+expect_grep "show names the GB/T 30279 class" "class        1.8 数据转换问题 / Data conversion issues" "$OUT"
 expect_status "score --help" 0 "$VULND" score --help
 done_tests
