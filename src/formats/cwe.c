@@ -1,6 +1,7 @@
 /* MITRE CWE catalogue readers: the CSV view downloads and the XML catalogue
  * (cwec_v4.*.xml).  See include/vulnd/cwe.h. */
 #include "vulnd/cwe.h"
+#include "xml_safe.h"
 #include "vulnd/error.h"
 #include "vulnd/util.h"
 #include <libxml/parser.h>
@@ -388,29 +389,8 @@ typedef struct {
 	vd_cwe_cb cb;
 	vd_cwe_bad_cb bad;
 	void *ctx;
-	char err[300];
-	int err_line;
+	vd_xml_err xe;
 } xctx;
-
-static void on_xml_error(void *arg, xmlErrorPtr e)
-{
-	xctx *c = arg;
-	if (!e || e->level < XML_ERR_ERROR || c->err[0])
-		return;
-	c->err_line = e->line;
-	snprintf(c->err, sizeof c->err, "%s", e->message ? e->message : "XML error");
-	size_t n = strlen(c->err);
-	while (n && (c->err[n - 1] == '\n' || c->err[n - 1] == ' '))
-		c->err[--n] = 0;
-}
-
-static xmlParserInputPtr no_external(const char *url, const char *id, xmlParserCtxtPtr ctxt)
-{
-	(void)url;
-	(void)id;
-	(void)ctxt;
-	return NULL;
-}
 
 static char *attr(xmlTextReaderPtr r, const char *name)
 {
@@ -450,7 +430,7 @@ static int xentry_emit(xctx *c, xentry *e, int line)
 	snprintf(where, sizeof where, "%s:%d", c->name, line);
 	int rc = VD_OK;
 	char *nm = squeeze(e->name, NAME_MAX_BYTES);
-	if (c->err[0]) {
+	if (c->xe.msg[0]) {
 		/* after a parse error the reader may still close open elements: drop them */
 	} else if (e->bad || !nm) {
 		if (c->bad)
@@ -473,10 +453,10 @@ static int read_xml(xctx *c, xmlTextReaderPtr r)
 {
 	static bool loader_set;
 	if (!loader_set) {
-		xmlSetExternalEntityLoader(no_external);
+		xmlSetExternalEntityLoader(vd_xml_no_entities);
 		loader_set = true;
 	}
-	xmlTextReaderSetStructuredErrorHandler(r, on_xml_error, c);
+	xmlTextReaderSetStructuredErrorHandler(r, vd_xml_keep_error, &c->xe);
 	xentry e;
 	memset(&e, 0, sizeof e);
 	int rc = VD_OK, ret;
@@ -540,9 +520,9 @@ static int read_xml(xctx *c, xmlTextReaderPtr r)
 		return rc;
 	if (doctype)
 		return vd_error_set(VD_EINVAL, "%s: DOCTYPE declarations are not accepted (no DTDs or entities)", c->name);
-	if (ret < 0 || c->err[0])
-		return vd_error_set(VD_EINVAL, "%s:%d: malformed XML: %s", c->name, c->err_line,
-		                    c->err[0] ? c->err : "parse error");
+	if (ret < 0 || c->xe.msg[0])
+		return vd_error_set(VD_EINVAL, "%s:%d: malformed XML: %s", c->name, (int)c->xe.line,
+		                    c->xe.msg[0] ? c->xe.msg : "parse error");
 	return VD_OK;
 }
 

@@ -26,6 +26,7 @@
  * loading, and a document with a DOCTYPE is refused before parsing.
  */
 #include "vulnd/sbom.h"
+#include "xml_safe.h"
 #include "vulnd/error.h"
 #include <jansson.h>
 #include <libxml/parser.h>
@@ -538,14 +539,6 @@ static int check_prolog(const char *buf, size_t len, const char *name)
 	return VD_OK;
 }
 
-static xmlParserInputPtr no_entities(const char *url, const char *id, xmlParserCtxtPtr ctxt)
-{
-	(void)url;
-	(void)id;
-	(void)ctxt;
-	return NULL;
-}
-
 /* libxml2's error → our message (first error only). */
 static int xml_fail(const char *name)
 {
@@ -575,7 +568,7 @@ int vd_sbom_cdx_xml_(const char *buf, size_t len, const char *name, vd_sbom **ou
 		return rc;
 	if (len > INT32_MAX)
 		return vd_error_set(VD_ETOOBIG, "%s: too big", name);
-	xmlSetExternalEntityLoader(no_entities);
+	xmlSetExternalEntityLoader(vd_xml_no_entities);
 	xmlSetGenericErrorFunc(NULL, quiet_xml);
 	xmlResetLastError();
 	xmlDocPtr doc = xmlReadMemory(buf, (int)len, name, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA |

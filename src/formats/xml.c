@@ -9,6 +9,7 @@
  * as well (process-wide: vulnd has no other libxml2 user).  Nesting and
  * per-element size are bounded; libxml2 bounds single text nodes (10 MB). */
 #include "vulnd/formats.h"
+#include "xml_safe.h"
 #include "vulnd/error.h"
 #include <jansson.h>
 #include <libxml/parser.h>
@@ -206,8 +207,7 @@ typedef struct {
 	const char *name;
 	const vd_input_sink *sink;
 	int stop;
-	char err[600];      /* first libxml2 error */
-	long err_line;
+	vd_xml_err xe;      /* first libxml2 error */
 } xctx;
 
 static void node_free(xnode *x)
@@ -326,19 +326,19 @@ static void grow(xctx *c, size_t n)
 		c->skipping = true;
 }
 
-static void on_error(void *arg, xmlErrorPtr e)
+void vd_xml_keep_error(void *arg, xmlErrorPtr e)
 {
-	xctx *c = arg;
-	if (!e || e->level < XML_ERR_ERROR || c->err[0])
+	vd_xml_err *x = arg;
+	if (!e || e->level < XML_ERR_ERROR || x->msg[0])
 		return;
-	c->err_line = e->line;
-	snprintf(c->err, sizeof c->err, "%s", e->message ? e->message : "XML error");
-	size_t n = strlen(c->err);
-	while (n && (c->err[n - 1] == '\n' || c->err[n - 1] == ' '))
-		c->err[--n] = 0;
+	x->line = e->line;
+	snprintf(x->msg, sizeof x->msg, "%s", e->message ? e->message : "XML error");
+	size_t n = strlen(x->msg);
+	while (n && (x->msg[n - 1] == '\n' || x->msg[n - 1] == ' '))
+		x->msg[--n] = 0;
 }
 
-static xmlParserInputPtr no_entities(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+xmlParserInputPtr vd_xml_no_entities(const char *url, const char *id, xmlParserCtxtPtr ctxt)
 {
 	(void)url;
 	(void)id;
@@ -352,7 +352,7 @@ static void setup_once(void)
 	if (!done) {
 		done = true;
 		xmlInitParser();
-		xmlSetExternalEntityLoader(no_entities);
+		xmlSetExternalEntityLoader(vd_xml_no_entities);
 	}
 }
 
@@ -405,9 +405,9 @@ static void fail(xctx *c, xsrc *s, xmlTextReaderPtr r, const char *what)
 		snprintf(msg, sizeof msg, "%s", s->err);
 	else if (what)
 		snprintf(msg, sizeof msg, "line %ld: %s; the rest of the file is skipped", line, what);
-	else if (c->err[0])
+	else if (c->xe.msg[0])
 		snprintf(msg, sizeof msg, "line %ld: invalid XML: %s; the rest of the file is skipped",
-		         c->err_line > 0 ? c->err_line : line, c->err);
+		         c->xe.line > 0 ? c->xe.line : line, c->xe.msg);
 	else
 		snprintf(msg, sizeof msg, "line %ld: invalid XML; the rest of the file is skipped", line);
 	report(c, msg);
@@ -447,7 +447,7 @@ int vd_xml_split_stream(const char *name, const char *head, size_t head_len, vd_
 		free(s.raw);
 		return vd_error_set(VD_ENOMEM, "out of memory (XML reader)");
 	}
-	xmlTextReaderSetStructuredErrorHandler(r, on_error, &c);
+	xmlTextReaderSetStructuredErrorHandler(r, vd_xml_keep_error, &c.xe);
 	int rc = VD_OK, ret;
 	bool seen_root = false, ok = true;
 	while ((ret = xmlTextReaderRead(r)) == 1 && !c.stop) {
@@ -503,7 +503,7 @@ int vd_xml_split_stream(const char *name, const char *head, size_t head_len, vd_
 	else if (!rc && ok && ret < 0)
 		fail(&c, &s, r, NULL);
 	else if (!rc && ok && !seen_root)
-		fail(&c, &s, r, c.err[0] ? NULL : "no root element");
+		fail(&c, &s, r, c.xe.msg[0] ? NULL : "no root element");
 	for (int i = 0; i < c.n; i++)
 		node_free(&c.st[i]);
 	xmlFreeTextReader(r);
