@@ -254,7 +254,7 @@ typedef struct {
 	const char *updated;         /* canonical time */
 } vd_vex_row;
 
-#define VD_STORE_OPS_VERSION 1
+#define VD_STORE_OPS_VERSION 2   /* 2: the ops after `check` (search, API, CWE, accounts, cases, matching, ...) */
 
 typedef struct vd_store_ops {
 	int version;                 /* VD_STORE_OPS_VERSION the backend was built for */

@@ -303,8 +303,7 @@ static const char *const vd_sqlite_migrations[] = {
 	/* Per-entry JSON and CPE rows are written by record_put from the record
 	 * it holds (the triggers parsed the whole document once per affected
 	 * entry, twice: most of the import time). */
-	"DROP TRIGGER IF EXISTS affected_cpe_add;"
-	"DROP TRIGGER IF EXISTS affected_json_add;",
+	"DROP TRIGGER IF EXISTS affected_cpe_add; DROP TRIGGER IF EXISTS affected_json_add;",
 };
 
 #define VD_SQLITE_SCHEMA_LATEST ((int)(sizeof vd_sqlite_migrations / sizeof vd_sqlite_migrations[0]))

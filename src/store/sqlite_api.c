@@ -26,6 +26,9 @@ static const char *col(sqlite3_stmt *q, int i) { return (const char *)sqlite3_co
 
 /* ---- documents by id or alias ---- */
 
+/* ?1 a record's own id, exactly: one primary-key lookup, and the row the
+ * alias order below would pick first anyway (exact case, its own id). */
+static const char SQL_DOC_ID[] = "SELECT id, state, modified, hash, doc FROM records WHERE id = ?1";
 /* ?1 id or alias: the same resolution order as resolve() in sqlite.c. */
 static const char SQL_DOC[] =
 	"SELECT r.id, r.state, r.modified, r.hash, r.doc FROM records r WHERE r.id = ("
@@ -40,17 +43,31 @@ int vd_sq_doc_get(vd_store *st, const char *const *ids, size_t n,
 	sqlite3_stmt *q;
 	if (!cb || (n && !ids))
 		return vd_error_set(VD_EINVAL, "store: doc_get needs ids and a callback");
+	sqlite3_stmt *qid;
 	int rc = vd_sq_prep(s, SQL_DOC, &q);
+	if (!rc)
+		rc = vd_sq_prep(s, SQL_DOC_ID, &qid);
 	if (rc)
 		return rc;
-	if (sqlite3_stmt_busy(q))
+	if (sqlite3_stmt_busy(q) || sqlite3_stmt_busy(qid))
 		return vd_error_set(VD_EINVAL, "store: doc_get called from its own callback");
 	for (size_t i = 0; i < n; i++) {
 		if (!ids[i])
 			continue;
-		vd_sq_bind_text(q, 1, ids[i]);
 		int ret = VD_OK;
-		rc = sqlite3_step(q);
+		vd_sq_bind_text(qid, 1, ids[i]);
+		rc = sqlite3_step(qid);
+		if (rc == SQLITE_ROW) {
+			q = qid;          /* found by its own id */
+		} else {
+			if ((rc = vd_sq_done(s, qid, rc, "doc_get")))
+				return rc;
+			q = NULL;
+			if ((rc = vd_sq_prep(s, SQL_DOC, &q)))
+				return rc;
+			vd_sq_bind_text(q, 1, ids[i]);
+			rc = sqlite3_step(q);
+		}
 		if (rc == SQLITE_ROW) {
 			vd_doc_row row = {
 				.id = col(q, 0), .state = col(q, 1), .modified = col(q, 2), .hash = col(q, 3),
