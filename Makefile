@@ -8,7 +8,7 @@ MODE    ?= release
 PKGS    := sqlite3 jansson yaml-0.1 yajl libarchive libmicrohttpd libxml-2.0 zlib libsodium libcurl
 # Debian packages the build and the tests need (checked by `make deps`).
 DEBS    := build-essential pkg-config clang libsqlite3-dev libjansson-dev libyaml-dev libsodium-dev \
-           libyajl-dev libarchive-dev libmicrohttpd-dev libxml2-dev zlib1g-dev libcurl4-openssl-dev cppcheck curl python3 python3-packaging python3-rpm python3-apt libmaven3-core-java default-jre-headless
+           libyajl-dev libarchive-dev libmicrohttpd-dev libxml2-dev zlib1g-dev libcurl4-openssl-dev cppcheck curl python3 python3-yaml python3-jsonschema python3-packaging python3-rpm python3-apt libmaven3-core-java default-jre-headless
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -42,7 +42,12 @@ help:
 	@echo "make asan       the suite under AddressSanitizer + UndefinedBehaviorSanitizer"
 	@echo "make lint       banned functions + cppcheck on src/"
 	@echo "make fuzz       libFuzzer targets, time-boxed (FUZZ_SECONDS=60 each)"
-	@echo "make bench      import benchmark on ../shared/data"
+	@echo "make compilers  build with gcc and clang, -Werror"
+	@echo "make man        regenerate docs/man/vulnd.1 from the command table"
+	@echo "make bench      every benchmark below"
+	@echo "make bench-import  import: all of ../shared/data and 300k synthetic NVD records vs a Python loader"
+	@echo "make bench-search  search latency and index size at 300k records vs SQLite trigram"
+	@echo "make bench-match   10k-component SBOM against a 300k-record catalogue"
 	@echo "make bench-http HTTP load: vulnd serve vs nginx (wrk; 300k synthetic records)"
 
 deps:
@@ -116,7 +121,7 @@ run: deps vulnd
 	else echo "note: $(SHARED)/data not found; skipping the sample import"; fi
 	./vulnd --db $(DB) serve --listen 127.0.0.1:$(PORT)
 
-bench: bench-import
+bench: bench-import bench-search bench-match bench-http
 
 # HTTP load benchmark: vulnd serve vs nginx serving the same JSON (bench/http.sh;
 # installs nginx and wrk with apt-get when missing).  Prints figures, not a test.

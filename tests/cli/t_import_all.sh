@@ -14,7 +14,7 @@ import json, os, sys
 try:
     import yaml
 except ImportError:
-    yaml = None
+    sys.exit("python3 has no yaml module (Debian: python3-yaml; make deps installs it)")
 d = sys.argv[1]
 def files(root, exts):
     for r, ds, fs in sorted(os.walk(root)):
@@ -58,6 +58,7 @@ for p in files(os.path.join(d, 'osv'), ('.json', '.yaml', '.yml')):
 print(cve, osv, len(anchors), len(sources), joined)
 PY
 read CVE OSV RECORDS SOURCES JOINED < "$TMP/expect"
+if [ -z "$JOINED" ]; then fail "python reference counts" "the reference script failed"; done_tests; exit 1; fi
 echo "expected: cve5 files $CVE, osv files $OSV, records $RECORDS, sources $SOURCES, joined $JOINED"
 [ "$CVE" -eq 1416 ] && ok "python reference sees 1416 CVE 5 files (SOURCES.md: 1414 + 2 examples)" || fail "cve5 file count" "$CVE"
 
