@@ -10,6 +10,7 @@
  * per-element size are bounded; libxml2 bounds single text nodes (10 MB). */
 #include "vulnd/formats.h"
 #include "xml_safe.h"
+#include <pthread.h>
 #include "vulnd/error.h"
 #include <jansson.h>
 #include <libxml/parser.h>
@@ -346,14 +347,18 @@ xmlParserInputPtr vd_xml_no_entities(const char *url, const char *id, xmlParserC
 	return NULL;   /* never load anything external */
 }
 
+static void setup(void)
+{
+	xmlInitParser();
+	xmlSetExternalEntityLoader(vd_xml_no_entities);
+}
+
+/* Once per process, whichever thread reads XML first (import reads on a
+ * thread of its own). */
 static void setup_once(void)
 {
-	static bool done;
-	if (!done) {
-		done = true;
-		xmlInitParser();
-		xmlSetExternalEntityLoader(vd_xml_no_entities);
-	}
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, setup);
 }
 
 /* Start element at reader depth d (root = 0). */
