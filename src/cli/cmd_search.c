@@ -63,7 +63,8 @@ static int print_hit(void *ctx, const vd_search_hit *h)
 		free(s);
 		json_decref(j);
 	} else {
-		const char *t = h->title_zh ? h->title_zh : (h->title_en ? h->title_en : "");
+		/* NVD records carry no title: say so rather than print nothing */
+		const char *t = h->title_zh ? h->title_zh : (h->title_en ? h->title_en : "(no title)");
 		char *tt = render_snippet(t, false);   /* titles come from data: no control bytes */
 		printf("%-20s %-10.10s %-8s %s\n", h->id, h->published ? h->published : "",
 		       h->grade ? h->grade : "-", tt ? tt : "");
