@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <ctype.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -597,72 +598,26 @@ static bool range_affects(const vd_range *g, const char *v)
  * its versions, or inside one of its SEMVER / ECOSYSTEM ranges. */
 static bool affected_json_has_version(const char *aj, size_t n, const char *v)
 {
-	json_t *a = aj ? json_loadb(aj, n, 0, NULL) : NULL;
-	json_t *vs = json_object_get(a, "versions"), *rs = json_object_get(a, "ranges"), *x;
-	size_t nv = json_array_size(vs), nr = json_array_size(rs), ne = 0, i;
-	json_array_foreach(rs, i, x)
-		ne += json_array_size(json_object_get(x, "events"));
-	bool hit = false;
-	/* one allocation: versions, ranges, events (strings borrowed from a) */
-	char **vers = NULL;
-	vd_range *ranges = NULL;
-	vd_event *events = NULL;
-	if (a && nv < 100000 && nr < 4096 && ne < 100000) {
-		vers = calloc(nv + 1, sizeof *vers);
-		ranges = calloc(nr + 1, sizeof *ranges);
-		events = calloc(ne + 1, sizeof *events);
-	}
-	if (!vers || !ranges || !events)
-		goto out;
-	vd_affected af = {
-		.ecosystem = (char *)(uintptr_t)json_string_value(json_object_get(a, "ecosystem")),
-		.package = (char *)(uintptr_t)json_string_value(json_object_get(a, "package")),
-		.vers = (char *)(uintptr_t)json_string_value(json_object_get(a, "vers")),
-		.versions = vers, .ranges = ranges,
-	};
-	json_array_foreach(vs, i, x)
-		if (json_is_string(x))
-			vers[af.n_versions++] = (char *)(uintptr_t)json_string_value(x);
-	size_t used = 0;
-	json_array_foreach(rs, i, x) {
-		vd_range *g = &ranges[af.n_ranges++];
-		g->type = (char *)(uintptr_t)json_string_value(json_object_get(x, "type"));
-		g->repo = (char *)(uintptr_t)json_string_value(json_object_get(x, "repo"));
-		g->events = events + used;
-		size_t k;
-		json_t *e;
-		json_array_foreach(json_object_get(x, "events"), k, e) {
-			const char *key;
-			json_t *val;
-			json_object_foreach(e, key, val) {
-				vd_event_kind kind;
-				if (json_is_string(val) && vd_event_kind_parse(key, &kind) == VD_OK) {
-					events[used].kind = kind;
-					events[used++].value = (char *)(uintptr_t)json_string_value(val);
-					g->n_events++;
-					break;
-				}
-			}
-		}
-	}
+	static const vd_affected_limits lim = {4095, 99999, 99999, SIZE_MAX};
+	vd_affected_view av;
+	if (vd_affected_view_load(&av, aj, n, &lim))
+		return false;
+	const vd_affected *af = &av.a;
+	bool hit = false, in = false;
 	/* the version schemes of the match module first (PEP 440, Go, npm, ...) */
-	bool in = false;
-	if (vd_affected_contains(&af, v, &in) == VD_OK) {
+	if (vd_affected_contains(af, v, &in) == VD_OK) {
 		hit = in;
-		goto out;
+	} else {
+		/* not evaluable there (unknown scheme, a version invalid in it):
+		 * exact versions and the simple dotted order over SEMVER / ECOSYSTEM ranges */
+		for (size_t i = 0; i < af->n_versions && !hit; i++)
+			hit = !strcmp(af->versions[i], v);
+		for (size_t i = 0; i < af->n_ranges && !hit; i++)
+			if (af->ranges[i].type &&
+			    (!strcmp(af->ranges[i].type, "SEMVER") || !strcmp(af->ranges[i].type, "ECOSYSTEM")))
+				hit = range_affects(&af->ranges[i], v);
 	}
-	/* not evaluable there (unknown scheme, a version invalid in it): exact
-	 * versions and the simple dotted order over SEMVER / ECOSYSTEM ranges */
-	for (i = 0; i < af.n_versions && !hit; i++)
-		hit = !strcmp(vers[i], v);
-	for (i = 0; i < af.n_ranges && !hit; i++)
-		if (ranges[i].type && (!strcmp(ranges[i].type, "SEMVER") || !strcmp(ranges[i].type, "ECOSYSTEM")))
-			hit = range_affects(&ranges[i], v);
-out:
-	free(vers);
-	free(ranges);
-	free(events);
-	json_decref(a);
+	vd_affected_view_free(&av);
 	return hit;
 }
 

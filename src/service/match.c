@@ -123,95 +123,8 @@ static int cand_cb(void *ctx, const vd_match_row *r)
 	return VD_OK;
 }
 
-/* One affected entry decoded from its JSON without building a record: the
- * strings are borrowed from the jansson tree, the arrays live in one
- * malloc'd block.  Free with aff_free(). */
-typedef struct {
-	json_t *j;
-	void *block;
-	vd_affected a;
-} aff_view;
-
-static void aff_free(aff_view *v)
-{
-	json_decref(v->j);
-	free(v->block);
-}
-
-static char *jstr(const json_t *o, const char *k)
-{
-	return (char *)(uintptr_t)json_string_value(json_object_get(o, k));
-}
-
-static int decode_affected(const cand *c, aff_view *v)
-{
-	memset(v, 0, sizeof *v);
-	v->j = json_loadb(c->affected, c->len, 0, NULL);
-	if (!json_is_object(v->j)) {
-		json_decref(v->j);
-		v->j = NULL;
-		return vd_error_set(VD_EINVAL, "match: record %s: affected[%d] is not an object", c->record_id, c->idx);
-	}
-	const json_t *rs = json_object_get(v->j, "ranges"), *vs = json_object_get(v->j, "versions"),
-	             *cs = json_object_get(v->j, "cpes");
-	size_t nr = json_array_size(rs), nv = json_array_size(vs), nc = json_array_size(cs), ne = 0;
-	size_t i;
-	json_t *x;
-	json_array_foreach(rs, i, x)
-		ne += json_array_size(json_object_get(x, "events"));
-	if (nr > 4096 || nv > 1u << 20 || nc > 4096 || ne > 1u << 20) {
-		aff_free(v);
-		return vd_error_set(VD_ETOOBIG, "match: record %s: affected[%d] too large", c->record_id, c->idx);
-	}
-	v->block = calloc(1, nr * sizeof(vd_range) + ne * sizeof(vd_event) + (nv + nc + 1) * sizeof(char *));
-	if (!v->block) {
-		aff_free(v);
-		return vd_error_set(VD_ENOMEM, "match: out of memory");
-	}
-	vd_range *ranges = v->block;
-	vd_event *events = (vd_event *)(ranges + nr);
-	char **strs = (char **)(events + ne);
-	vd_affected *a = &v->a;
-	a->vendor = jstr(v->j, "vendor");
-	a->product = jstr(v->j, "product");
-	a->ecosystem = jstr(v->j, "ecosystem");
-	a->package = jstr(v->j, "package");
-	a->purl = jstr(v->j, "purl");
-	a->vers = jstr(v->j, "vers");
-	a->default_status = jstr(v->j, "default_status");
-	a->ranges = ranges;
-	json_array_foreach(rs, i, x) {
-		vd_range *g = &ranges[a->n_ranges++];
-		g->type = jstr(x, "type");
-		g->repo = jstr(x, "repo");
-		g->events = events;
-		size_t k;
-		json_t *e;
-		json_array_foreach(json_object_get(x, "events"), k, e) {
-			const char *key;
-			json_t *val;
-			json_object_foreach(e, key, val) {
-				vd_event_kind kind;
-				if (json_is_string(val) && vd_event_kind_parse(key, &kind) == VD_OK) {
-					g->events[g->n_events].kind = kind;
-					g->events[g->n_events++].value = (char *)(uintptr_t)json_string_value(val);
-					break;
-				}
-			}
-		}
-		events += g->n_events;
-	}
-	a->versions = strs;
-	json_array_foreach(vs, i, x)
-		if (json_is_string(x))
-			a->versions[a->n_versions++] = (char *)(uintptr_t)json_string_value(x);
-	a->cpes = strs + a->n_versions;
-	json_array_foreach(cs, i, x)
-		if (json_is_string(x))
-			a->cpes[a->n_cpes++] = (char *)(uintptr_t)json_string_value(x);
-	vd_error_clear();
-	return VD_OK;
-}
+/* Entry size bounds for matching. */
+static const vd_affected_limits match_limits = {4096, 1u << 20, 1u << 20, 4096};
 
 /* Lowest fixed version above v in the entry's ranges (arena copy) or NULL. */
 static const char *lowest_fixed(vd_arena *ar, const vd_affected *a, const char *v)
@@ -540,8 +453,8 @@ static int match_one(mctx *m, size_t ci, vd_arena *ar)
 			dup = !strcmp(done_ids[k], cd->record_id);
 		if (dup)
 			continue;
-		aff_view av;
-		if (decode_affected(cd, &av)) {
+		vd_affected_view av;
+		if (vd_affected_view_load(&av, cd->affected, cd->len, &match_limits)) {
 			st->unevaluable++;
 			vd_error_clear();
 			continue;
@@ -554,7 +467,7 @@ static int match_one(mctx *m, size_t ci, vd_arena *ar)
 			for (size_t k = 0; k < nt && !hit && !erc; k++)
 				erc = cpe_entry_hit(a, targets[k], version, &hit);
 		} else if (cd->how == 'p' && !pkg_ok(&l, a)) {
-			aff_free(&av);
+			vd_affected_view_free(&av);
 			continue;
 		} else {
 			erc = vd_affected_contains(a, version, &hit);
@@ -562,11 +475,11 @@ static int match_one(mctx *m, size_t ci, vd_arena *ar)
 		if (erc) {
 			st->unevaluable++;
 			vd_error_clear();
-			aff_free(&av);
+			vd_affected_view_free(&av);
 			continue;
 		}
 		if (!hit) {
-			aff_free(&av);
+			vd_affected_view_free(&av);
 			continue;
 		}
 		if (n_done < 64)
@@ -578,7 +491,7 @@ static int match_one(mctx *m, size_t ci, vd_arena *ar)
 			rc = VD_OK;
 		const char *fixed = lowest_fixed(ar, a, version);
 		const char *eco = vd_arena_strdup(ar, a->ecosystem), *pk = vd_arena_strdup(ar, a->package);
-		aff_free(&av);
+		vd_affected_view_free(&av);
 		if (rc)
 			break;
 		const char **ids = vd_arena_alloc(ar, (al.n + 1) * sizeof *ids);

@@ -45,4 +45,21 @@ const char *vd_merge_field_names(void);
 int vd_svc_rebuild(vd_service *svc, const char *record_id, const vd_merge_src *fresh,
                    unsigned *kept_manual, char *outcome);
 
+/* ---- one affected entry from its JSON (affected_view.c) ---- */
+#include <jansson.h>
+
+typedef struct {
+	json_t *j;           /* owns the strings of a */
+	void *block;         /* owns the arrays of a */
+	vd_affected a;       /* borrowed view; valid until vd_affected_view_free */
+} vd_affected_view;
+
+/* Most of each part an entry may have (more: VD_ETOOBIG). */
+typedef struct { size_t ranges, versions, events, cpes; } vd_affected_limits;
+
+/* Decode an affected entry's canonical JSON into v.  VD_EINVAL when it is
+ * not a JSON object, VD_ETOOBIG over lim, VD_ENOMEM; v is empty then. */
+int vd_affected_view_load(vd_affected_view *v, const char *json, size_t n, const vd_affected_limits *lim);
+void vd_affected_view_free(vd_affected_view *v);
+
 #endif
