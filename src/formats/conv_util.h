@@ -204,4 +204,20 @@ static inline const char *cv_ref_type_tags(const json_t *tags)
 	return type;
 }
 
+/* References {url, tags} with their type from the tags; returns how many were added. */
+static inline int cv_add_refs(vd_record *r, const char *source, const json_t *refs)
+{
+	int n = 0;
+	size_t i;
+	json_t *e;
+	json_array_foreach(refs, i, e) {
+		const char *url = cv_str(e, "url");
+		if (vd_str_empty(url))
+			continue;
+		if (vd_record_add_ref(r, url, cv_ref_type_tags(json_object_get(e, "tags")), source))
+			n++;
+	}
+	return n;
+}
+
 #endif

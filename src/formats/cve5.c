@@ -171,21 +171,6 @@ static int add_scores(vd_record *r, const json_t *metrics, const char *source)
 	return n;
 }
 
-static int add_refs(vd_record *r, const json_t *refs)
-{
-	int n = 0;
-	size_t i;
-	json_t *e;
-	json_array_foreach(refs, i, e) {
-		const char *url = cv_str(e, "url");
-		if (vd_str_empty(url))
-			continue;
-		if (vd_record_add_ref(r, url, cv_ref_type_tags(json_object_get(e, "tags")), SRC))
-			n++;
-	}
-	return n;
-}
-
 /* OSV ecosystem name for a package registry URL, NULL when not a known one. */
 static const char *ecosystem_for(const char *url)
 {
@@ -424,7 +409,7 @@ static int convert(vd_record *r, json_t *doc)
 	n_scores += add_scores(r, json_object_get(cna, "metrics"), "cna");
 	if ((rc = add_affected(r, json_object_get(cna, "affected"), SRC, &n_aff)))
 		return rc;
-	n_refs += add_refs(r, json_object_get(cna, "references"));
+	n_refs += cv_add_refs(r, SRC, json_object_get(cna, "references"));
 	if (add_credits(r, json_object_get(cna, "credits")))
 		add_prov(r, "credits");
 
@@ -443,7 +428,7 @@ static int convert(vd_record *r, json_t *doc)
 		n_scores += add_scores(r, json_object_get(adp, "metrics"), label);
 		if ((rc = add_affected(r, json_object_get(adp, "affected"), label, &n_aff)))
 			return rc;
-		n_refs += add_refs(r, json_object_get(adp, "references"));
+		n_refs += cv_add_refs(r, SRC, json_object_get(adp, "references"));
 	}
 	if (n_aff)
 		add_prov(r, "affected");

@@ -194,21 +194,6 @@ static int add_nodes(vd_record *r, const json_t *nodes, int depth, int *count)
 	return VD_OK;
 }
 
-static int add_refs(vd_record *r, const json_t *refs)
-{
-	int n = 0;
-	size_t i;
-	json_t *e;
-	json_array_foreach(refs, i, e) {
-		const char *url = cv_str(e, "url");
-		if (vd_str_empty(url))
-			continue;
-		if (vd_record_add_ref(r, url, cv_ref_type_tags(json_object_get(e, "tags")), SRC))
-			n++;
-	}
-	return n;
-}
-
 static int convert(vd_record *r, const json_t *cve)
 {
 	const json_t *idv = json_object_get(cve, "id");
@@ -257,7 +242,7 @@ static int convert(vd_record *r, const json_t *cve)
 	}
 	if (n_aff)
 		prov(r, "affected");
-	if (add_refs(r, json_object_get(cve, "references")))
+	if (cv_add_refs(r, SRC, json_object_get(cve, "references")))
 		prov(r, "references");
 	return vd_record_validate(r);
 }
