@@ -298,6 +298,28 @@ static bool may(const vd_principal *who, vd_action a, const vd_case *c)
 	return ok;
 }
 
+/* Load a case and check that who may do act on it (a refusal is audited).
+ * *refused tells a refusal from a failed load. */
+static int load_allowed(vd_service *s, const vd_principal *who, int64_t id, vd_action act, vd_case **out,
+                        bool *refused)
+{
+	*refused = false;
+	int rc = load(s, id, out);
+	if (rc)
+		return rc;
+	char target[32];
+	snprintf(target, sizeof target, "case:%lld", (long long)id);
+	vd_perm_ctx ctx;
+	int64_t as[VD_CASE_PARTIES + 1];
+	perm_ctx(*out, &ctx, as);
+	if ((rc = vd_svc_allow(s, who, act, &ctx, target))) {
+		*refused = true;
+		vd_case_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 static bool is_staff(const vd_principal *who)
 {
 	return who->role == VD_ROLE_ANALYST || who->role == VD_ROLE_EXPERT || who->role == VD_ROLE_ADMIN;
@@ -662,16 +684,11 @@ int vd_service_case_candidates(vd_service *s, const vd_principal *who, int64_t i
 {
 	*n = 0;
 	vd_case *c = NULL;
-	int rc = load(s, id, &c);
+	bool refused;
+	int rc = load_allowed(s, who, id, VD_ACT_CASE_TRIAGE, &c, &refused);
 	if (rc)
 		return rc;
-	char target[32];
-	snprintf(target, sizeof target, "case:%lld", (long long)id);
-	vd_perm_ctx ctx;
-	int64_t as[VD_CASE_PARTIES + 1];
-	perm_ctx(c, &ctx, as);
-	if (!(rc = vd_svc_allow(s, who, VD_ACT_CASE_TRIAGE, &ctx, target)))
-		rc = dedup(s, c, out, max, n);
+	rc = dedup(s, c, out, max, n);
 	vd_case_free(c);
 	return rc;
 }
@@ -865,18 +882,12 @@ int vd_service_case_get(vd_service *s, const vd_principal *who, int64_t id, vd_c
 {
 	*out = NULL;
 	vd_case *c = NULL;
-	int rc = load(s, id, &c);
+	bool refused;
+	int rc = load_allowed(s, who, id, VD_ACT_CASE_READ, &c, &refused);
+	if (refused)   /* a case the caller may not read looks absent */
+		return vd_error_set(VD_ENOTFOUND, "no case %lld", (long long)id);
 	if (rc)
 		return rc;
-	char target[32];
-	snprintf(target, sizeof target, "case:%lld", (long long)id);
-	vd_perm_ctx ctx;
-	int64_t as[VD_CASE_PARTIES + 1];
-	perm_ctx(c, &ctx, as);
-	if ((rc = vd_svc_allow(s, who, VD_ACT_CASE_READ, &ctx, target))) {
-		vd_case_free(c);
-		return vd_error_set(VD_ENOTFOUND, "no case %lld", (long long)id);
-	}
 	*out = c;
 	return VD_OK;
 }
@@ -968,18 +979,12 @@ int vd_service_attachment_get(vd_service *s, const vd_principal *who, int64_t ca
 	if (!sha256 || strlen(sha256) < 8 || strlen(sha256) > 64 || strspn(sha256, "0123456789abcdef") != strlen(sha256))
 		return vd_error_set(VD_EINVAL, "attachment: expected a SHA-256 in lower-case hex (8 to 64 digits)");
 	vd_case *c = NULL;
-	int rc = load(s, case_id, &c);
+	bool refused;
+	int rc = load_allowed(s, who, case_id, VD_ACT_ATTACHMENT_READ, &c, &refused);
 	if (rc)
 		return rc;
-	char target[48];
+	char target[32];
 	snprintf(target, sizeof target, "case:%lld", (long long)case_id);
-	vd_perm_ctx ctx;
-	int64_t as[VD_CASE_PARTIES + 1];
-	perm_ctx(c, &ctx, as);
-	if ((rc = vd_svc_allow(s, who, VD_ACT_ATTACHMENT_READ, &ctx, target))) {
-		vd_case_free(c);
-		return rc;
-	}
 	const vd_case_attachment *hit = NULL;
 	for (size_t i = 0; i < c->n_att; i++)
 		if (strncmp(c->att[i].sha256, sha256, strlen(sha256)) == 0) {
