@@ -142,6 +142,19 @@ printf '%-34s %12.0f %10.3f %10.3f %8s\n' "nginx static file" "$n_rps" "$(ms "$n
 printf '%-34s %12.0f %10.3f %10.3f %8s\n' "vulnd GET /api/v1/vulns/{id}" "$v_rps" "$(ms "$v_p50")" "$(ms "$v_p99")" "$v_err"
 printf 'vulnd/nginx req/s ratio: %.2f (target >= 0.8); vulnd p99 %.2f ms (target < 5)\n' \
   "$(echo "$v_rps $n_rps" | awk '{print $1/$2}')" "$(ms "$v_p99")"
+curl -s "http://127.0.0.1:$VP/metrics" | sed -n 's/^vulnd_record_cache_total{result="\(.*\)"} /\1 /p' | tr '\n' ' ' |
+  awk '{printf "  record cache (record_cache = 64M): %s hits, %s misses (the hot set is the %s ids above)\n", $2, $4, '"$(wc -l < "$T/ids")"'}'
+# the same server without the record cache: every request reads SQLite
+VP2=$(free_port)
+printf 'record_cache = off\n' | cat "$T/vulnd.conf" - > "$T/vulnd-nocache.conf"
+"$VULND" --db "$DB" serve --config "$T/vulnd-nocache.conf" --listen "127.0.0.1:$VP2" 2>>"$T/vulnd.log" &
+NOCACHE_PID=$!
+for i in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$VP2/healthz" && break; sleep 0.1; done
+run nocache "http://127.0.0.1:$VP2" "$T/vulnd.lua"
+kill "$NOCACHE_PID"; wait "$NOCACHE_PID" 2>/dev/null || true
+read c_rps c_p50 c_p99 c_err < "$T/res.nocache"
+printf '%-34s %12.0f %10.3f %10.3f %8s   (ratio %.2f)\n' "  the same, record_cache = off" "$c_rps" "$(ms "$c_p50")" \
+  "$(ms "$c_p99")" "$c_err" "$(echo "$c_rps $n_rps" | awk '{print $1/$2}')"
 
 # ---- search: 50 zh/en queries ----
 cat > "$T/queries" <<'EOF'

@@ -29,6 +29,7 @@ typedef struct {
 	unsigned timeout;        /* seconds an idle or slow connection may stay */
 	int cache_max_age;       /* Cache-Control max-age of published data, seconds */
 	int gzip_level;          /* 1..9; 0 = never compress */
+	size_t record_cache;     /* bytes of published records kept in memory, all workers; 0 = none */
 	const char *access_log;  /* file path, "-" = stderr, NULL = none */
 	int osv_page_size;       /* records per OSV query answer before a page token */
 	int stats_cache_seconds; /* /api/v1/stats answer reused this long */
@@ -63,6 +64,7 @@ typedef struct {
 	"  timeout = SECONDS            idle/slow connection timeout (30)\n" \
 	"  cache_max_age = SECONDS      Cache-Control max-age of published data (300)\n" \
 	"  gzip_level = 0..9            gzip when the client accepts it, 0 = never (5)\n" \
+	"  record_cache = SIZE|off      published records kept in memory, all workers (64M)\n" \
 	"  access_log = PATH|-|off      access log (common log format + seconds), - = stderr (-)\n" \
 	"  osv_page_size = N            records per OSV query answer before next_page_token (1000)\n" \
 	"  stats_cache_seconds = N      /api/v1/stats answer reused this long (60)\n" \

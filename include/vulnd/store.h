@@ -465,6 +465,15 @@ typedef struct vd_store_ops {
 	 * one consistent snapshot and no lock round trip per statement.  Takes
 	 * no write lock.  VD_EINVAL inside another transaction. */
 	int (*read_snapshot)(vd_store *s, bool on);
+	/* A number that changes whenever the stored data may have changed,
+	 * whichever connection or process wrote it (this one included).  Cheap
+	 * enough to call before every cached read: caches of stored data keyed
+	 * to it are never stale.  Outside any transaction. */
+	int (*data_version)(vd_store *s, uint64_t *out);
+	/* A process-wide count of commits made through this backend by any
+	 * handle of this process: moves (after the data is visible) whenever
+	 * this process wrote.  An atomic load, no database round trip. */
+	uint64_t (*write_epoch)(void);
 } vd_store_ops;
 
 /* Open a store from a location: a file path or ":memory:" (SQLite), or

@@ -22,6 +22,7 @@ void vd_http_config_init(vd_http_config *c)
 	c->timeout = 30;
 	c->cache_max_age = 300;
 	c->gzip_level = 5;
+	c->record_cache = 64u << 20;
 	c->access_log = "-";
 	c->osv_page_size = 1000;
 	c->stats_cache_seconds = 60;
@@ -103,6 +104,13 @@ int vd_http_config_set(vd_http_config *c, const char *key, const char *v, vd_are
 		if (!strcmp(key, "max_url") && sz > 60000)
 			return vd_error_set(VD_EINVAL, "max_url: at most 60000");
 		*(!strcmp(key, "max_body") ? &c->max_body : !strcmp(key, "max_url") ? &c->max_url : &c->max_body_batch) = sz;
+	} else if (!strcmp(key, "record_cache")) {
+		if (!strcmp(v, "0") || !strcmp(v, "off"))
+			sz = 0;
+		else if (parse_size(v, &sz) || sz < 1024 * 1024 || sz > ((size_t)16 << 30))
+			return vd_error_set(VD_EINVAL, "record_cache: expected 0/off or a size from 1M to 16G (e.g. 64M), "
+			                    "got '%.64s'", v);
+		c->record_cache = sz;
 	} else if (!strcmp(key, "rate_limit") || !strcmp(key, "rate_burst")) {
 		if (!(rc = num(key, v, 0, 1000000, &n)))
 			*(!strcmp(key, "rate_limit") ? &c->rate_limit : &c->rate_burst) = (double)n;

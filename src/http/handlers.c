@@ -294,6 +294,13 @@ void vd_h_metrics(vd_http_req *rq, vd_service *s)
 	              "# HELP vulnd_db_bytes Size of the database file.\n"
 	              "# TYPE vulnd_db_bytes gauge\nvulnd_db_bytes %llu\n",
 	              (unsigned long long)st.published, (unsigned long long)st.db_bytes);
+	uint64_t hits, misses;
+	vd_service_cache_counts(&hits, &misses);
+	vd_buf_printf(&rq->out,
+	              "# HELP vulnd_record_cache_total Record lookups by id answered from memory (hit) or not (miss).\n"
+	              "# TYPE vulnd_record_cache_total counter\n"
+	              "vulnd_record_cache_total{result=\"hit\"} %llu\nvulnd_record_cache_total{result=\"miss\"} %llu\n",
+	              (unsigned long long)hits, (unsigned long long)misses);
 }
 
 void vd_h_openapi(vd_http_req *rq, vd_service *s)

@@ -544,6 +544,7 @@ int vd_http_serve(const vd_http_config *cfg_in)
 		rc = vd_service_open(cfg->db, false, &pool->svcs[i]);
 		if (!rc) {
 			vd_service_case_configure(pool->svcs[i], &ccfg);
+			rc = vd_service_set_cache(pool->svcs[i], cfg->record_cache / (size_t)threads);
 			if (now && *now)
 				vd_service_set_clock(pool->svcs[i], fixed_clock, NULL);
 		}

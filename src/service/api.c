@@ -151,6 +151,10 @@ int vd_service_get_doc(vd_service *s, vd_view view, const char *id, vd_record_do
 	int rc = check_id(id);
 	if (rc || (rc = need(s, s->store->ops->doc_get, "doc_get")))
 		return rc;
+	/* the public view goes through the cache (doc_cache.c) when there is one */
+	vd_doc_cache *cache = view == VD_VIEW_PUBLIC ? s->cache : NULL;
+	if (cache && vd_doc_cache_check(cache, s->store) == VD_OK && vd_doc_cache_get(cache, id, out))
+		return VD_OK;
 	one_ctx c = {view, out, VD_OK};
 	rc = s->store->ops->doc_get(s->store, &id, 1, one_cb, &c);
 	if (!rc)
@@ -161,6 +165,8 @@ int vd_service_get_doc(vd_service *s, vd_view view, const char *id, vd_record_do
 	}
 	if (!out->json)
 		return vd_error_set(VD_ENOTFOUND, "no published record %.300s", id);
+	if (cache)
+		vd_doc_cache_put(cache, id, out);
 	return VD_OK;
 }
 

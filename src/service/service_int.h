@@ -4,8 +4,11 @@
 #include "vulnd/store.h"
 #include "vulnd/service.h"
 
+typedef struct vd_doc_cache vd_doc_cache;
+
 struct vd_service {
 	vd_store *store;
+	vd_doc_cache *cache;    /* published documents by id asked (doc_cache.c); NULL: none */
 	/* accounts and the audit chain (auth.c): clock and login policy */
 	vd_clock_fn clock;
 	void *clock_ctx;
@@ -13,6 +16,20 @@ struct vd_service {
 	/* disclosure cases (case.c, notify.c): mail and attachment settings */
 	vd_case_config cases;
 };
+
+/* ---- the published-record cache (doc_cache.c) ---- */
+/* A cache of at most budget bytes; *out NULL (no cache) when budget is 0. */
+int vd_doc_cache_new(size_t budget, vd_doc_cache **out);
+void vd_doc_cache_free(vd_doc_cache *c);
+/* Before each lookup: drop everything when the store's data moved. */
+int vd_doc_cache_check(vd_doc_cache *c, vd_store *st);
+/* A copy of the cached document for key into *out (free with
+ * vd_record_doc_free); false when not cached. */
+bool vd_doc_cache_get(vd_doc_cache *c, const char *key, vd_record_doc *out);
+/* Keep a copy of d, a published record's document, under key. */
+void vd_doc_cache_put(vd_doc_cache *c, const char *key, const vd_record_doc *d);
+/* Hits and misses of every cache in the process. */
+void vd_doc_cache_counts(uint64_t *hits, uint64_t *misses);
 
 /* ---- merge rules (merge.c) ---- */
 #include "vulnd/record.h"

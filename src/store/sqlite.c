@@ -60,6 +60,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <strings.h>
 
@@ -216,6 +217,23 @@ static bool in_tx(vd_sqlite *s) { return !sqlite3_get_autocommit(s->db); }
  * then rolls it back and says so — a half-written record is never
  * committed (the same contract as PostgreSQL, where any error aborts the
  * transaction).  Failures before the first write (validation) do not. */
+/* Commits by every connection of this process: counted by a commit hook
+ * (every commit, autocommit statements too, but before the data is
+ * visible) and again once an explicit COMMIT has finished. */
+static atomic_uint_fast64_t write_epoch;
+
+static int on_commit(void *arg)
+{
+	(void)arg;
+	atomic_fetch_add_explicit(&write_epoch, 1, memory_order_release);
+	return 0;   /* 0: let the commit go on */
+}
+
+static uint64_t sq_write_epoch(void)
+{
+	return atomic_load_explicit(&write_epoch, memory_order_acquire);
+}
+
 static int op_begin(vd_sqlite *s, bool *own)
 {
 	*own = !in_tx(s);
@@ -232,8 +250,10 @@ static int op_end(vd_sqlite *s, bool own, int ret)
 		return ret;
 	}
 	if (ret == VD_OK && (ret = vd_sq_search_flush(s)) == VD_OK &&
-	    (ret = run(s, ST_COMMIT, "commit")) == VD_OK)
+	    (ret = run(s, ST_COMMIT, "commit")) == VD_OK) {
+		on_commit(NULL);
 		return VD_OK;
+	}
 	/* Keep the first error message.  SQLite may already have rolled back. */
 	if (in_tx(s))
 		run_raw(s, ST_ROLLBACK);
@@ -415,7 +435,9 @@ static int sq_commit(vd_store *st)
 		vd_sq_search_rolled_back(s);
 		return rc;
 	}
-	return run(s, ST_COMMIT, "commit");
+	if ((rc = run(s, ST_COMMIT, "commit")) == VD_OK)
+		on_commit(NULL);
+	return rc;
 }
 
 static int sq_rollback(vd_store *st)
@@ -1119,6 +1141,26 @@ int vd_sq_vex_get(vd_store *st, const char *product, const char *const *ids, siz
 int vd_sq_vex_count(vd_store *st, uint64_t *n);
 int vd_sq_read_snapshot(vd_store *st, bool on);
 
+/* PRAGMA data_version moves on commits by other connections (of any
+ * process); this connection's own writes move sqlite3_total_changes64.
+ * Together they change on every write anyone makes. */
+static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
+
+static int sq_data_version(vd_store *st, uint64_t *out)
+{
+	vd_sqlite *s = H(st);
+	sqlite3_stmt *q;
+	int rc = vd_sq_prep(s, SQL_DATA_VERSION, &q);
+	if (rc)
+		return rc;
+	rc = sqlite3_step(q);
+	uint64_t dv = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(q, 0) : 0;
+	if ((rc = done(s, q, rc == SQLITE_ROW ? SQLITE_DONE : rc, "data_version")))
+		return rc;
+	*out = (dv << 40) ^ (uint64_t)sqlite3_total_changes64(s->db);
+	return VD_OK;
+}
+
 static const vd_store_ops sqlite_ops = {
 	.record_hash = sq_record_hash,
 	.record_put_doc = sq_record_put_doc,
@@ -1202,6 +1244,8 @@ static const vd_store_ops sqlite_ops = {
 	.vex_get = vd_sq_vex_get,
 	.vex_count = vd_sq_vex_count,
 	.read_snapshot = vd_sq_read_snapshot,
+	.data_version = sq_data_version,
+	.write_epoch = sq_write_epoch,
 };
 
 int vd_store_sqlite_open(const char *path, vd_store **out)
@@ -1226,6 +1270,7 @@ int vd_store_sqlite_open(const char *path, vd_store **out)
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, 5000);
+	sqlite3_commit_hook(s->db, on_commit, NULL);
 	const char *file = sqlite3_db_filename(s->db, "main");
 	s->memory = !file || !*file;
 	char *err = NULL;
