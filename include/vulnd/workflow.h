@@ -29,6 +29,7 @@
 #define VD_CASE_PARTIES      8       /* experts, vendors per case */
 #define VD_CASE_REFS         32
 #define VD_CASE_FIELDS       16      /* sector extra fields */
+#define VD_CASE_DUPS         16      /* duplicates listed on an original */
 #define VD_ATTACH_NAME_MAX   200
 #define VD_ATTACH_PER_CASE   16
 #define VD_ATTACH_MAX_DEFAULT (10u << 20)   /* 10 MiB per file */
@@ -69,6 +70,9 @@ typedef enum {
 	VD_CE_UPDATE,         /* analyst edits case fields (solution, grade, flags ...) */
 	VD_CE_COMMENT,        /* a message in the case thread */
 	VD_CE_PUBLISH,        /* publish: the gate decides */
+	VD_CE_PROMOTE,        /* side effect of rejecting an original: its earliest
+	                         still-valid duplicate is reopened and credited
+	                         (not a step a caller takes, like submit) */
 	VD_CE_COUNT_
 } vd_case_event;
 
@@ -91,6 +95,24 @@ typedef struct {
 	bool publish;         /* the analyst marked it for publication */
 	char *at;
 } vd_case_attachment;
+
+/* Per vendor organisation of a case (parallel to vendor_ids / vendors):
+ * each vendor acknowledges and reports its own fix.  Case-level
+ * acked_at / fix_status are rolled up from these (vd_case_vendor_rollup). */
+typedef struct {
+	char *notified_at;    /* when this vendor was notified (NULL: not yet) */
+	char *acked_at;       /* when this vendor acknowledged */
+	char *fix_status;     /* NULL, "in-progress" or "released" */
+	char *fix_version, *fix_patch, *fixed_at;
+} vd_case_vendor;
+
+/* A report marked duplicate of this case (listed on the original). */
+typedef struct {
+	int64_t case_id;
+	char *reporter;       /* user name of the duplicate's reporter */
+	int64_t reporter_id;
+	char *submitted;      /* when the duplicate was submitted */
+} vd_case_dup;
 
 typedef struct vd_case {
 	vd_arena *arena;
@@ -123,12 +145,28 @@ typedef struct vd_case {
 	size_t n_vendors;
 	int64_t vendor_ids[VD_CASE_PARTIES];   /* vendor organisations */
 	char *vendors[VD_CASE_PARTIES];
+	vd_case_vendor vstat[VD_CASE_PARTIES];  /* per vendor: ack, fix */
+	/* credit: who is credited for finding it.  credit_case is the case
+	 * whose reporter holds the credit (this case's own id normally; the
+	 * original for a duplicate; the promoted duplicate for a rejected
+	 * original).  credit is that reporter's name, set only when it is this
+	 * case's own reporter or a duplicate listed here (so a case never
+	 * carries the name of a reporter of a case its readers may not see). */
+	char *credit;
+	int64_t credit_id, credit_case;
+	char *credit_note;    /* "promoted from case:N (rejected)" */
+	size_t n_dups;
+	vd_case_dup dups[VD_CASE_DUPS];  /* duplicates of this case, oldest first */
 	bool operator_details;  /* may hold an operator's live-system details: the
 	                           analyst must clear it before publication (true
 	                           when the report arrives) */
 	char *approved_by, *approved_at, *approval;
 	bool approved_early;  /* approval also covers publishing before the deadline */
 	char *override_by, *override_reason;   /* blackout override */
+	/* notified_at: first notification; acked_at: when every notified
+	 * vendor had acknowledged; fix_status "released" when every vendor
+	 * released (rolled up from vstat); fix_version / fix_patch: the
+	 * latest release of any vendor. */
 	char *notified_at, *acked_at, *fix_status, *fix_version, *fix_patch, *fixed_at;
 	int retests_failed, retests_passed;
 	char *published_at;
@@ -150,8 +188,26 @@ char *vd_case_str(vd_case *c, const char *s);
 /* Canonical JSON of the case (attachments excluded: they live in their own
  * table).  *out malloc'd, caller frees. */
 int vd_case_to_json(const vd_case *c, char **out);
-/* Decode; *out freed with vd_case_free. */
+/* Decode; *out freed with vd_case_free.  Cases stored before per-vendor
+ * acknowledgement (vendors without "notified_at") take the case-level
+ * notified_at / acked_at / fix fields for every vendor. */
 int vd_case_from_json(const char *json, size_t len, vd_case **out);
+
+/* ---- per-vendor acknowledgement and fix ---- */
+/* Recompute the case-level acked_at (set at `now` when every notified
+ * vendor has acknowledged, NULL while one is pending), fix_status
+ * ("released" when every vendor released, "in-progress" when all
+ * acknowledged and any reported a fix) and fixed_at from vstat. */
+void vd_case_vendor_rollup(vd_case *c, const char *now);
+/* Vendors notified but not acknowledged: names joined by ", " into buf
+ * (empty when none); returns their number. */
+size_t vd_case_vendors_pending(const vd_case *c, char *buf, size_t n);
+/* Vendors notified and without a released fix, as above. */
+size_t vd_case_vendors_unfixed(const vd_case *c, char *buf, size_t n);
+/* Index of the credited duplicate to promote when this original is
+ * rejected: the earliest (by submitted time) listed duplicate for which
+ * valid(ctx, case_id) says yes; -1 when none. */
+int vd_case_dup_pick(const vd_case *c, bool (*valid)(void *ctx, int64_t case_id), void *ctx);
 
 /* ---- reasons (guards and the gate list every failing reason) ---- */
 #define VD_REASONS_MAX 16
@@ -176,7 +232,9 @@ typedef struct {
 	const char *original;            /* duplicate: "case:N" or a record id */
 	const char *verdict;             /* opinion: "verified" / "rejected" / free */
 	const char *grade, *vector, *class_code, *cwe, *solution;   /* verify / update */
-	const char *vendors[VD_CASE_PARTIES];  /* notify: vendor organisation names */
+	const char *vendors[VD_CASE_PARTIES];  /* notify: vendor organisation names;
+	                                          ack / fix-progress / fix-release:
+	                                          the vendor acted for (one) */
 	size_t n_vendors;
 	const char *version, *patch;     /* fix-release */
 	bool early;                      /* approve: also before the deadline */
@@ -190,6 +248,7 @@ typedef struct {
 /* What guards may look at besides the case and the arguments. */
 typedef struct {
 	int64_t now;
+	const vd_principal *who;         /* who takes the step (NULL: unknown) */
 	const vd_library_info *lib;      /* the case's library (policy), may be NULL */
 	bool in_blackout;
 	const char *blackout_reason;
@@ -197,6 +256,9 @@ typedef struct {
 
 typedef void (*vd_case_guard)(const vd_case *c, const vd_case_args *a, const vd_guard_env *env,
                               vd_reasons *out);
+/* A computed target: the state after the step's side effect was applied
+ * to c (e.g. acknowledged only once every vendor has). */
+typedef vd_case_state (*vd_case_target)(const vd_case *c_after, vd_case_state from);
 
 /* One row of the table: in any state of from_mask (bit per state), event
  * goes to `to` (VD_CS_SAME: unchanged) if guard adds no reason and the
@@ -211,6 +273,10 @@ typedef struct {
 	vd_case_guard guard;             /* NULL: none */
 	const char *guard_doc;           /* what the guard requires */
 	const char *doc;                 /* what the step does */
+	vd_case_target target;           /* NULL: `to`; else computes the state
+	                                    (`to` is then the state it leads to
+	                                    once every vendor has acted) */
+	const char *target_doc;          /* how target decides */
 } vd_case_rule;
 
 /* The table, in declaration order. */
@@ -218,8 +284,16 @@ const vd_case_rule *vd_case_rules(size_t *n);
 /* The row for (state, event); NULL (VD_EPERM-worthy: "cannot EVENT a case
  * in state S") when the table has none. */
 const vd_case_rule *vd_case_rule_find(vd_case_state from, vd_case_event ev);
-/* The state a row leads to from `from`. */
+/* The state a row leads to from `from` (ignores a computed target). */
 vd_case_state vd_case_rule_to(const vd_case_rule *r, vd_case_state from);
+/* The state a row leads to for c after its side effect was applied
+ * (the computed target when the row has one). */
+vd_case_state vd_case_rule_target(const vd_case_rule *r, const vd_case *c_after, vd_case_state from);
+/* The vendor (index into c->vendors) a vendor step is taken for: a vendor
+ * user's own organisation (it may not act for another: reason code
+ * "permission"); anyone else must name it in a->vendors[0] unless the case
+ * has exactly one vendor.  -1 with the reasons added when it cannot tell. */
+int vd_case_vendor_actor(const vd_case *c, const vd_case_args *a, const vd_principal *who, vd_reasons *why);
 /* Events allowed in a state (bit per event). */
 uint32_t vd_case_events_in(vd_case_state s);
 /* Documentation from the table: "dot" (Graphviz), "mermaid" or

@@ -148,11 +148,41 @@ static int show(vd_service *s, const vd_principal *me, int64_t id, bool json)
 		line("learned", l);
 	}
 	line("duplicate of", c->duplicate_of);
+	{
+		/* credit: the case whose reporter is credited (and the name where
+		 * this case may show it) */
+		char cr[600];
+		const char *who = c->state == VD_CS_DUPLICATE ? NULL
+		                : (!c->credit_case || c->credit_case == c->id) ? c->reporter : c->credit;
+		if (c->state == VD_CS_DUPLICATE)
+			snprintf(cr, sizeof cr, "the original (%s) keeps the credit", c->duplicate_of ? c->duplicate_of : "?");
+		else if (!c->credit_case || c->credit_case == c->id)
+			snprintf(cr, sizeof cr, "%s (this case)", who ? who : "-");
+		else
+			snprintf(cr, sizeof cr, "%s (case:%lld)", who ? who : "(hidden)", (long long)c->credit_case);
+		line("credit", cr);
+		line("credit note", c->credit_note);
+		for (size_t i = 0; i < c->n_dups; i++) {
+			char d[300];
+			snprintf(d, sizeof d, "case:%lld %s submitted %s", (long long)c->dups[i].case_id,
+			         c->dups[i].reporter ? c->dups[i].reporter : "(hidden)",
+			         c->dups[i].submitted ? c->dups[i].submitted : "-");
+			line("duplicate", d);
+		}
+	}
 	line("analyst", c->analyst);
 	for (size_t i = 0; i < c->n_experts; i++)
 		line("expert", c->experts[i]);
-	for (size_t i = 0; i < c->n_vendors; i++)
-		line("vendor org", c->vendors[i]);
+	for (size_t i = 0; i < c->n_vendors; i++) {
+		const vd_case_vendor *v = &c->vstat[i];
+		char vb[900];
+		snprintf(vb, sizeof vb, "%s: %s%s%s%s%s%s%s", c->vendors[i] ? c->vendors[i] : "?",
+		         !v->notified_at ? "not notified" : v->acked_at ? "acknowledged " : "NOT ACKNOWLEDGED",
+		         v->acked_at ? v->acked_at : "", v->fix_status ? "; fix " : "", v->fix_status ? v->fix_status : "",
+		         v->fix_version ? " in " : "", v->fix_version ? v->fix_version : "",
+		         v->fix_patch ? " (patch)" : "");
+		line("vendor org", vb);
+	}
 	line("notified", c->notified_at);
 	line("acknowledged", c->acked_at);
 	line("fix", c->fix_status);
@@ -288,6 +318,14 @@ static int run_step(vd_service *s, const vd_principal *me, const char *cmd, int6
 	if (!quiet && vd_service_case_get(s, me, id, &c) == VD_OK) {
 		printf("case %lld: %s%s%s\n", (long long)id, vd_case_state_name(c->state), c->record_id ? " " : "",
 		       c->record_id ? c->record_id : "");
+		char names[400];
+		if (c->notified_at && vd_case_vendors_pending(c, names, sizeof names))
+			printf("not acknowledged yet: %s\n", names);
+		else if (c->notified_at && c->fix_status && vd_case_vendors_unfixed(c, names, sizeof names))
+			printf("no fix released yet by: %s\n", names);
+		if (ev == VD_CE_REJECT && c->credit_case && c->credit_case != c->id)
+			printf("credit moved to case %lld (%s), reopened for triage\n", (long long)c->credit_case,
+			       c->credit ? c->credit : "?");
 		vd_case_free(c);
 	}
 	return VD_EXIT_OK;
@@ -387,23 +425,42 @@ int vd_cmd_case(vd_cli *cli, int argc, char **argv)
 	return ret;
 }
 
+typedef struct {
+	vd_service *s;
+	const vd_principal *me;
+	bool json;
+} due_ctx;
+
 static int due_cb(void *ctx, const vd_due_item *d)
 {
-	bool json = *(bool *)ctx;
-	char due[VD_TIME_BUF], dl[VD_TIME_BUF];
+	due_ctx *x = ctx;
+	char due[VD_TIME_BUF], dl[VD_TIME_BUF], names[400] = "";
 	vd_time_format(d->item.due, due, sizeof due);
 	vd_time_format(d->item.deadline, dl, sizeof dl);
-	if (json) {
-		json_t *o = json_pack("{s:I,s:s?,s:s,s:s,s:s,s:s,s:s,s:b,s:b}", "case", (json_int_t)d->case_id, "record",
+	/* the vendors the item is about: not acknowledged (ack-overdue), or
+	 * without a released fix */
+	bool ack = strcmp(d->item.kind, "ack-overdue") == 0;
+	vd_case *c = NULL;
+	if (vd_service_case_get(x->s, x->me, d->case_id, &c) == VD_OK) {
+		if (ack)
+			vd_case_vendors_pending(c, names, sizeof names);
+		else
+			vd_case_vendors_unfixed(c, names, sizeof names);
+	}
+	vd_error_clear();
+	vd_case_free(c);
+	if (x->json) {
+		json_t *o = json_pack("{s:I,s:s?,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:s}", "case", (json_int_t)d->case_id, "record",
 		                      d->record_id, "library", d->library ? d->library : "", "state", d->state, "kind",
 		                      d->item.kind, "due", due, "deadline", dl, "escalation", d->item.escalation, "fired_now",
-		                      d->fired_now);
+		                      d->fired_now, "vendors", names);
 		print_json(o);
 		return 0;
 	}
-	printf("%-6lld %-20s %-16s %-13s deadline %s%s\n", (long long)d->case_id, d->record_id ? d->record_id : "-",
+	printf("%-6lld %-20s %-16s %-13s deadline %s%s%s%s\n", (long long)d->case_id, d->record_id ? d->record_id : "-",
 	       d->item.kind, d->item.escalation ? "OVERDUE" : "reminder", dl,
-	       d->fired_now ? "  (sent now)" : "  (sent before)");
+	       d->fired_now ? "  (sent now)" : "  (sent before)", names[0] ? (ack ? "  not acknowledged: " : "  no fix: ") : "",
+	       names);
 	return 0;
 }
 
@@ -431,7 +488,8 @@ int vd_cmd_cases(vd_cli *cli, int argc, char **argv)
 		return ret;
 	vd_cli_case_config(cli, s);
 	vd_principal me = vd_principal_local("cli");
-	int rc = vd_service_cases_due(s, &me, fire, due_cb, &json);
+	due_ctx x = {s, &me, json};
+	int rc = vd_service_cases_due(s, &me, fire, due_cb, &x);
 	ret = rc ? vd_cli_fail("cases due", rc) : VD_EXIT_OK;
 	vd_service_close(s);
 	return ret;

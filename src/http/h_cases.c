@@ -328,18 +328,46 @@ void vd_h_case_attachment(vd_http_req *rq, vd_service *s)
 	rq->status = 200;
 }
 
+/* Vendors of c still to act: not acknowledged (pending) or, once all
+ * acknowledged, without a released fix (unfixed), as a JSON array. */
+static json_t *vendor_names(const vd_case *c, bool unfixed)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < c->n_vendors; i++) {
+		const vd_case_vendor *v = &c->vstat[i];
+		bool want = v->notified_at && (unfixed ? !(v->fix_status && strcmp(v->fix_status, "released") == 0)
+		                                       : !v->acked_at);
+		if (want)
+			json_array_append_new(arr, json_string(c->vendors[i] ? c->vendors[i] : ""));
+	}
+	return arr;
+}
+
 /* ---- GET /api/v1/cases/due ---- */
+
+typedef struct {
+	vd_service *s;
+	const vd_principal *who;
+	json_t *arr;
+} due_ctx;
 
 static int add_due(void *ctx, const vd_due_item *d)
 {
+	due_ctx *x = ctx;
 	char due[VD_TIME_BUF], dl[VD_TIME_BUF];
 	vd_time_format(d->item.due, due, sizeof due);
 	vd_time_format(d->item.deadline, dl, sizeof dl);
-	return json_array_append_new(ctx, json_pack("{s:I,s:s?,s:s?,s:s?,s:s?,s:s,s:s,s:s,s:b}", "case",
-	                                            (json_int_t)d->case_id, "record_id", d->record_id, "library",
-	                                            d->library, "state", d->state, "title", d->title, "kind",
-	                                            d->item.kind, "due", due, "deadline", dl, "escalation",
-	                                            d->item.escalation));
+	json_t *o = json_pack("{s:I,s:s?,s:s?,s:s?,s:s?,s:s,s:s,s:s,s:b}", "case", (json_int_t)d->case_id, "record_id",
+	                      d->record_id, "library", d->library, "state", d->state, "title", d->title, "kind",
+	                      d->item.kind, "due", due, "deadline", dl, "escalation", d->item.escalation);
+	/* the vendors the item is about: not acknowledged (ack-overdue), or
+	 * without a released fix */
+	vd_case *c = NULL;
+	if (o && vd_service_case_get(x->s, x->who, d->case_id, &c) == VD_OK)
+		json_object_set_new(o, "vendors", vendor_names(c, strcmp(d->item.kind, "ack-overdue") != 0));
+	vd_error_clear();
+	vd_case_free(c);
+	return json_array_append_new(x->arr, o);
 }
 
 void vd_h_cases_due(vd_http_req *rq, vd_service *s)
@@ -347,7 +375,8 @@ void vd_h_cases_due(vd_http_req *rq, vd_service *s)
 	if (!vd_http_args_only(rq, NULL))
 		return;
 	json_t *arr = json_array();
-	int rc = vd_service_cases_due(s, &rq->who, false, add_due, arr);
+	due_ctx x = {s, &rq->who, arr};
+	int rc = vd_service_cases_due(s, &rq->who, false, add_due, &x);
 	if (rc) {
 		json_decref(arr);
 		vd_http_fail(rq, rc);
@@ -398,7 +427,7 @@ void vd_h_case_step(vd_http_req *rq, vd_service *s)
 	vd_case_event ev;
 	if (!vd_http_args_only(rq, NULL) || !case_id(rq, &id))
 		return;
-	if (vd_case_event_parse(rq->params[1], &ev) || ev == VD_CE_SUBMIT) {
+	if (vd_case_event_parse(rq->params[1], &ev) || ev == VD_CE_SUBMIT || ev == VD_CE_PROMOTE) {
 		vd_http_error(rq, 404, "not_found", "no step '%.40s' (steps: assign, refer, opinion, verify, reject, "
 		              "duplicate, notify, ack, fix-progress, fix-release, retest-pass, retest-fail, approve, "
 		              "update, comment, publish)", rq->params[1]);
@@ -455,9 +484,16 @@ void vd_h_case_step(vd_http_req *rq, vd_service *s)
 	}
 	vd_case *c = NULL;
 	if (vd_service_case_get(s, &rq->who, id, &c) == VD_OK) {
-		vd_http_json(rq, 200, json_pack("{s:I,s:s,s:s?,s:s}", "id", (json_int_t)id, "state",
-		                                vd_case_state_name(c->state), "record_id", c->record_id, "step",
-		                                vd_case_event_name(ev)));
+		json_t *o = json_pack("{s:I,s:s,s:s?,s:s}", "id", (json_int_t)id, "state", vd_case_state_name(c->state),
+		                      "record_id", c->record_id, "step", vd_case_event_name(ev));
+		/* multi-vendor: who still has to acknowledge / release a fix */
+		if (o && c->notified_at) {
+			json_object_set_new(o, "vendors_pending", vendor_names(c, false));
+			json_object_set_new(o, "vendors_unfixed", vendor_names(c, true));
+		}
+		if (o && ev == VD_CE_REJECT && c->credit_case && c->credit_case != c->id)
+			json_object_set_new(o, "credit_case", json_integer((json_int_t)c->credit_case));
+		vd_http_json(rq, 200, o);
 		vd_case_free(c);
 	} else {
 		vd_error_clear();

@@ -392,8 +392,11 @@ static int case_record(vd_service *s, const vd_case *c)
 		vd_record_add_ref(r, c->refs[i].url, c->refs[i].type, "case");
 	if (c->fix_patch && strstr(c->fix_patch, "://"))
 		vd_record_add_ref(r, c->fix_patch, "patch", "case");
-	if (c->reporter && strcmp(c->reporter, "cli") != 0)
-		vd_record_add_credit(r, c->reporter, "finder", "case");
+	/* the credited reporter (the first valid one: a promoted duplicate's
+	 * reporter when the original was rejected) */
+	const char *credited = (!c->credit_case || c->credit_case == c->id) ? c->reporter : c->credit;
+	if (credited && strcmp(credited, "cli") != 0)
+		vd_record_add_credit(r, credited, "finder", "case");
 	static const char *const fields[] = {"title", "description", "solution", "grade", "class_code", "state", NULL};
 	for (int i = 0; fields[i]; i++)
 		vd_record_add_prov(r, fields[i], "case", c->record_id, now);
@@ -878,6 +881,24 @@ out:
 
 /* ---- reading ---- */
 
+/* A case as a non-staff reader may see it: reporters of other cases (the
+ * duplicates listed here, the reporter credit moved to) are left out, as
+ * those cases may be invisible to the reader. */
+static void redact(vd_case *c, const vd_principal *who)
+{
+	if (is_staff(who))
+		return;
+	for (size_t i = 0; i < c->n_dups; i++)
+		if (!(who->user_id && c->dups[i].reporter_id == who->user_id)) {
+			c->dups[i].reporter = NULL;
+			c->dups[i].reporter_id = 0;
+		}
+	if (c->credit_case && c->credit_case != c->id && !(who->user_id && c->credit_id == who->user_id)) {
+		c->credit = NULL;
+		c->credit_id = 0;
+	}
+}
+
 int vd_service_case_get(vd_service *s, const vd_principal *who, int64_t id, vd_case **out)
 {
 	*out = NULL;
@@ -888,6 +909,7 @@ int vd_service_case_get(vd_service *s, const vd_principal *who, int64_t id, vd_c
 		return vd_error_set(VD_ENOTFOUND, "no case %lld", (long long)id);
 	if (rc)
 		return rc;
+	redact(c, who);
 	*out = c;
 	return VD_OK;
 }
@@ -910,7 +932,11 @@ static int list_one(void *ctx, const vd_case_row *r)
 	if (vd_case_from_json(r->doc, strlen(r->doc), &c))
 		return 0;
 	c->id = r->id;
-	int ret = may(l->who, VD_ACT_CASE_READ, c) ? l->cb(l->ctx, c) : 0;
+	int ret = 0;
+	if (may(l->who, VD_ACT_CASE_READ, c)) {
+		redact(c, l->who);
+		ret = l->cb(l->ctx, c);
+	}
 	vd_case_free(c);
 	return ret;
 }
@@ -1138,10 +1164,179 @@ static void notify_body(vd_service *s, const vd_case *c, vd_buf *b, char *subjec
 	              ack[0] ? ack : "-", fix[0] ? fix : "-");
 }
 
+/* ---- duplicates and credit ---- */
+
+typedef struct {
+	vd_service *s;
+	int64_t original;
+} dup_ctx;
+
+static bool linked_to(const vd_case *d, int64_t original)
+{
+	char want[32];
+	snprintf(want, sizeof want, "case:%lld", (long long)original);
+	return d->state == VD_CS_DUPLICATE && d->duplicate_of && strcmp(d->duplicate_of, want) == 0;
+}
+
+/* Still valid: a duplicate still linked to the original. */
+static bool dup_valid(void *ctx, int64_t id)
+{
+	dup_ctx *x = ctx;
+	vd_case *d = NULL;
+	bool ok = load(x->s, id, &d) == VD_OK && linked_to(d, x->original);
+	vd_error_clear();
+	vd_case_free(d);
+	return ok;
+}
+
+static int dup_list_add(vd_case *orig, const vd_case *d)
+{
+	for (size_t i = 0; i < orig->n_dups; i++)
+		if (orig->dups[i].case_id == d->id)
+			return VD_OK;
+	if (orig->n_dups >= VD_CASE_DUPS)
+		return vd_error_set(VD_ETOOBIG, "case %lld already lists %d duplicates", (long long)orig->id, VD_CASE_DUPS);
+	vd_case_dup *x = &orig->dups[orig->n_dups++];
+	x->case_id = d->id;
+	x->reporter = vd_case_str(orig, d->reporter);
+	x->reporter_id = d->reporter_id;
+	x->submitted = vd_case_str(orig, d->submitted);
+	return VD_OK;
+}
+
+/* Link duplicate d to orig: d's credit points at orig, orig lists d. */
+static int dup_link(vd_case *orig, vd_case *d)
+{
+	char link[32];
+	snprintf(link, sizeof link, "case:%lld", (long long)orig->id);
+	d->duplicate_of = vd_case_str(d, link);
+	d->credit_case = orig->id;
+	d->credit = NULL;
+	d->credit_id = 0;
+	return dup_list_add(orig, d);
+}
+
+/* d, an original being marked duplicate of orig: its own duplicates move
+ * to orig. */
+static int dup_move(vd_service *s, const vd_principal *who, vd_case *d, vd_case *orig)
+{
+	int rc = VD_OK;
+	for (size_t i = 0; !rc && i < d->n_dups; i++) {
+		vd_case *x = NULL;
+		if (load(s, d->dups[i].case_id, &x) == VD_OK && linked_to(x, d->id)) {
+			char text[160];
+			snprintf(text, sizeof text, "relinked to case:%lld (case:%lld became its duplicate)", (long long)orig->id,
+			         (long long)d->id);
+			if (!(rc = dup_link(orig, x)) && !(rc = save(s, x)))
+				rc = thread_add(s, who, x->id, "credit", NULL, NULL, text, true);
+		}
+		vd_error_clear();
+		vd_case_free(x);
+	}
+	d->n_dups = 0;
+	return rc;
+}
+
+/* The original o is being rejected: promote its earliest still-valid
+ * duplicate (the state table's `promote` row), move the credit there and
+ * relink the later duplicates to it. */
+static int promote(vd_service *s, const vd_principal *who, vd_case *o, char *note, size_t note_n)
+{
+	dup_ctx x = {s, o->id};
+	int k = vd_case_dup_pick(o, dup_valid, &x);
+	if (k < 0) {
+		snprintf(note, note_n, "rejected%s", o->n_dups ? "; no valid duplicate to promote" : "");
+		return VD_OK;
+	}
+	vd_case *p = NULL;
+	int rc = load(s, o->dups[k].case_id, &p);
+	if (rc)
+		return rc;
+	const vd_case_rule *rule = vd_case_rule_find(p->state, VD_CE_PROMOTE);
+	if (!rule) {
+		vd_case_free(p);
+		return vd_error_set(VD_EINTERNAL, "the state table has no promote row for %s", vd_case_state_name(p->state));
+	}
+	char was[32], msg[600];
+	snprintf(was, sizeof was, "case:%lld", (long long)o->id);
+	vd_case_state from = p->state;
+	p->state = vd_case_rule_target(rule, p, from);
+	p->duplicate_of = NULL;
+	p->credit_case = 0;
+	p->credit = NULL;
+	p->credit_id = 0;
+	snprintf(msg, sizeof msg, "promoted: the original %s was rejected; the first valid reporter (%s) is credited", was,
+	         p->reporter ? p->reporter : "?");
+	p->credit_note = vd_case_str(p, msg);
+	p->n_dups = 0;
+	vd_buf rel;
+	vd_buf_init(&rel, 1024);
+	for (size_t i = 0; !rc && i < o->n_dups; i++) {
+		if ((int)i == k || !dup_valid(&x, o->dups[i].case_id))
+			continue;
+		vd_case *d = NULL;
+		if ((rc = load(s, o->dups[i].case_id, &d)))
+			break;
+		char text[160];
+		snprintf(text, sizeof text, "relinked to case:%lld (the original %s was rejected; credit stays there)",
+		         (long long)p->id, was);
+		if (!(rc = dup_link(p, d)) && !(rc = save(s, d)))
+			rc = thread_add(s, who, d->id, "credit", NULL, NULL, text, true);
+		vd_buf_printf(&rel, "%scase:%lld", rel.len ? ", " : "", (long long)d->id);
+		vd_case_free(d);
+	}
+	char target[32];
+	snprintf(target, sizeof target, "case:%lld", (long long)p->id);
+	if (!rc)
+		rc = save(s, p);
+	if (!rc)
+		rc = thread_add(s, who, p->id, vd_case_event_name(VD_CE_PROMOTE), vd_case_state_name(from),
+		                vd_case_state_name(p->state), msg, false);
+	if (!rc)
+		rc = vd_svc_audit(s, who, "case.promote", target, "ok", "%s → %s; credit moved from %s (rejected) to %s%s%s",
+		                  vd_case_state_name(from), vd_case_state_name(p->state), was, p->reporter ? p->reporter : "?",
+		                  rel.len ? "; relinked: " : "", rel.len ? vd_buf_str(&rel) : "");
+	if (!rc) {
+		o->credit_case = p->id;
+		o->credit = vd_case_str(o, p->reporter);
+		o->credit_id = p->reporter_id;
+		snprintf(msg, sizeof msg, "credit moved to case:%lld (this case was rejected)", (long long)p->id);
+		o->credit_note = vd_case_str(o, msg);
+		snprintf(note, note_n, "rejected; duplicate case:%lld promoted to %s and credited", (long long)p->id,
+		         vd_case_state_name(p->state));
+	}
+	vd_buf_free(&rel);
+	vd_case_free(p);
+	return rc;
+}
+
+/* The vendor a vendor step is for (the guard checked it). */
+static int actor_of(const vd_case *c, const vd_case_args *a, const vd_principal *who)
+{
+	vd_reasons r;
+	memset(&r, 0, sizeof r);
+	int i = vd_case_vendor_actor(c, a, who, &r);
+	if (i < 0)
+		return vd_error_set(VD_EINTERNAL, "vendor step without a vendor");
+	return i;
+}
+
+static void vendor_note(const vd_case *c, const char *what, char *note, size_t n)
+{
+	char pend[400];
+	size_t k = vd_case_vendors_pending(c, pend, sizeof pend);
+	if (k)
+		snprintf(note, n, "%.500s; not acknowledged yet: %s", what, pend);
+	else if (c->fix_status && strcmp(c->fix_status, "released") != 0 && vd_case_vendors_unfixed(c, pend, sizeof pend))
+		snprintf(note, n, "%.500s; no fix released yet by: %s", what, pend);
+	else
+		snprintf(note, n, "%s", what);
+}
+
 /* Apply an allowed step to c (inside the transaction). */
 static int apply(vd_service *s, const vd_principal *who, vd_case *c, vd_case_event ev, const vd_case_args *a,
                  const vd_user_info *users, const int64_t *new_vendors, char **new_vendor_names, size_t n_new,
-                 char *note, size_t note_n)
+                 vd_case *orig, char *note, size_t note_n)
 {
 	char now[VD_TIME_BUF];
 	vd_svc_time(vd_service_now(s), now);
@@ -1191,11 +1386,23 @@ static int apply(vd_service *s, const vd_principal *who, vd_case *c, vd_case_eve
 		break;
 	}
 	case VD_CE_REJECT:
-		snprintf(note, note_n, "rejected");
+		rc = promote(s, who, c, note, note_n);
 		break;
 	case VD_CE_DUPLICATE:
-		c->duplicate_of = vd_case_str(c, a->original);
-		snprintf(note, note_n, "duplicate of %s (the first valid reporter keeps the credit)", a->original);
+		if (!orig) {   /* a record: its credits stay as they are */
+			c->duplicate_of = vd_case_str(c, a->original);
+			snprintf(note, note_n, "duplicate of %s (the record keeps its credits)", a->original);
+			break;
+		}
+		if ((rc = dup_move(s, who, c, orig)) || (rc = dup_link(orig, c)) || (rc = save(s, orig)))
+			break;
+		{
+			char text[300];
+			snprintf(text, sizeof text, "case:%lld (reporter %s) marked duplicate of this case; the credit stays here",
+			         (long long)c->id, c->reporter ? c->reporter : "?");
+			rc = thread_add(s, who, orig->id, "credit", NULL, NULL, text, true);
+		}
+		snprintf(note, note_n, "duplicate of case:%lld (the first valid reporter keeps the credit)", (long long)orig->id);
 		break;
 	case VD_CE_NOTIFY:
 		for (size_t i = 0; i < n_new; i++) {
@@ -1204,32 +1411,51 @@ static int apply(vd_service *s, const vd_principal *who, vd_case *c, vd_case_eve
 		}
 		if (!c->notified_at)
 			c->notified_at = vd_case_str(c, now);
+		for (size_t i = 0; i < c->n_vendors; i++)
+			if (!c->vstat[i].notified_at)
+				c->vstat[i].notified_at = vd_case_str(c, now);
 		snprintf(note, note_n, "%zu vendor(s)", c->n_vendors);
 		rc = s->store->ops->case_parties(s->store, c->id, "vendor", c->vendor_ids, c->n_vendors);
 		break;
 	case VD_CE_ACK:
-		c->acked_at = vd_case_str(c, now);
-		break;
 	case VD_CE_FIX_PROGRESS:
-		c->fix_status = vd_case_str(c, "in-progress");
-		if (!c->acked_at)
-			c->acked_at = vd_case_str(c, now);
+	case VD_CE_FIX_RELEASE: {
+		int i = actor_of(c, a, who);
+		if (i < 0) {
+			rc = i;
+			break;
+		}
+		vd_case_vendor *v = &c->vstat[i];
+		char what[600];
+		if (!v->acked_at)
+			v->acked_at = vd_case_str(c, now);
+		if (ev == VD_CE_ACK) {
+			snprintf(what, sizeof what, "%s acknowledged", c->vendors[i]);
+		} else if (ev == VD_CE_FIX_PROGRESS) {
+			v->fix_status = vd_case_str(c, "in-progress");
+			snprintf(what, sizeof what, "%s: fix in progress", c->vendors[i]);
+		} else {
+			v->fix_status = vd_case_str(c, "released");
+			v->fix_version = vd_case_str(c, a->version);
+			v->fix_patch = vd_case_str(c, a->patch);
+			v->fixed_at = vd_case_str(c, now);
+			c->fix_version = vd_case_str(c, a->version);
+			c->fix_patch = vd_case_str(c, a->patch);
+			snprintf(what, sizeof what, "%s: fixed in %s%s%s", c->vendors[i], a->version ? a->version : "-",
+			         a->patch ? ", patch " : "", a->patch ? a->patch : "");
+		}
+		vd_case_vendor_rollup(c, now);
+		vendor_note(c, what, note, note_n);
 		break;
-	case VD_CE_FIX_RELEASE:
-		c->fix_status = vd_case_str(c, "released");
-		c->fix_version = vd_case_str(c, a->version);
-		c->fix_patch = vd_case_str(c, a->patch);
-		c->fixed_at = vd_case_str(c, now);
-		if (!c->acked_at)
-			c->acked_at = vd_case_str(c, now);
-		snprintf(note, note_n, "fixed in %s%s%s", a->version ? a->version : "-", a->patch ? ", patch " : "",
-		         a->patch ? a->patch : "");
-		break;
+	}
 	case VD_CE_RETEST_PASS:
 		c->retests_passed++;
 		break;
 	case VD_CE_RETEST_FAIL:
 		c->retests_failed++;
+		for (size_t i = 0; i < c->n_vendors; i++)
+			if (c->vstat[i].fix_status && strcmp(c->vstat[i].fix_status, "released") == 0)
+				c->vstat[i].fix_status = vd_case_str(c, "in-progress");
 		c->fix_status = vd_case_str(c, "in-progress");
 		break;
 	case VD_CE_APPROVE:
@@ -1333,14 +1559,14 @@ int vd_service_case_step(vd_service *s, const vd_principal *who, int64_t id, vd_
 	memset(&none, 0, sizeof none);
 	if (!a)
 		a = &none;
-	if ((unsigned)ev >= VD_CE_COUNT_ || ev == VD_CE_SUBMIT)
-		return vd_error_set(VD_EINVAL, "not a case step (use report submit for intake)");
+	if ((unsigned)ev >= VD_CE_COUNT_ || ev == VD_CE_SUBMIT || ev == VD_CE_PROMOTE)
+		return vd_error_set(VD_EINVAL, "not a case step (report submit is intake; promote follows a reject)");
 	int rc = check_args(a);
 	if (rc)
 		return rc;
 	char target[32];
 	snprintf(target, sizeof target, "case:%lld", (long long)id);
-	vd_case *c = NULL;
+	vd_case *c = NULL, *orig = NULL;
 	vd_library_info *lib = malloc(sizeof *lib);
 	vd_user_info users[VD_CASE_PARTIES];
 	int64_t nv_ids[VD_CASE_PARTIES];
@@ -1369,6 +1595,7 @@ int vd_service_case_step(vd_service *s, const vd_principal *who, int64_t id, vd_
 		vd_svc_allow(s, who, act, &ctx, target);   /* audits the refusal */
 		vd_reasons_add(why, "permission", "%s", msg);
 		vd_case_free(c);
+		vd_case_free(orig);
 		free(lib);
 		return vd_error_set(VD_EPERM, "%s refused: %s", vd_case_event_name(ev), msg);
 	}
@@ -1390,7 +1617,7 @@ int vd_service_case_step(vd_service *s, const vd_principal *who, int64_t id, vd_
 	/* the guard, with the library policy and the blackout answer */
 	bool have_lib = s->store->ops->library_get(s->store, c->library, lib) == VD_OK;
 	vd_error_clear();
-	vd_guard_env env = {.now = vd_service_now(s), .lib = have_lib ? lib : NULL};
+	vd_guard_env env = {.now = vd_service_now(s), .who = who, .lib = have_lib ? lib : NULL};
 	vd_blackout hit;
 	memset(&hit, 0, sizeof hit);
 	if (have_lib && vd_service_library_blackout(s, c->library, env.now, &env.in_blackout, &hit) == VD_OK &&
@@ -1411,10 +1638,28 @@ int vd_service_case_step(vd_service *s, const vd_principal *who, int64_t id, vd_
 	if (ev == VD_CE_DUPLICATE && !vd_str_empty(a->original)) {
 		if (strncmp(a->original, "case:", 5) == 0) {
 			long oid;
-			vd_case *o = NULL;
-			if (vd_parse_long(a->original + 5, 1, 1L << 62, &oid) || load(s, oid, &o))
+			if (vd_parse_long(a->original + 5, 1, 1L << 62, &oid) || load(s, oid, &orig))
 				vd_reasons_add(why, "no-original", "no case %.40s", a->original + 5);
-			vd_case_free(o);
+			/* a duplicate named as the original: follow it to its original */
+			for (int hop = 0; orig && hop < 8 && orig->state == VD_CS_DUPLICATE && orig->duplicate_of &&
+			                  strncmp(orig->duplicate_of, "case:", 5) == 0; hop++) {
+				vd_case *next = NULL;
+				if (vd_parse_long(orig->duplicate_of + 5, 1, 1L << 62, &oid) || load(s, oid, &next))
+					break;
+				vd_case_free(orig);
+				orig = next;
+			}
+			if (orig && orig->id == c->id)
+				vd_reasons_add(why, "self", "a case cannot duplicate itself");
+			else if (orig && orig->state == VD_CS_REJECTED)
+				vd_reasons_add(why, "original-rejected", "case %lld was rejected: it cannot be an original",
+				               (long long)orig->id);
+			else if (orig && orig->state == VD_CS_DUPLICATE)
+				vd_reasons_add(why, "no-original", "case %lld is a duplicate without an open original",
+				               (long long)orig->id);
+			else if (orig && orig->n_dups >= VD_CASE_DUPS)
+				vd_reasons_add(why, "too-many", "case %lld already lists %d duplicates", (long long)orig->id,
+				               VD_CASE_DUPS);
 		} else {
 			char *rid = NULL;
 			if (vd_store_resolve(s->store, a->original, &rid))
@@ -1451,9 +1696,9 @@ int vd_service_case_step(vd_service *s, const vd_principal *who, int64_t id, vd_
 	if (why->n)
 		goto refused;
 	char note[1024];
-	if ((rc = apply(s, who, c, ev, a, users, nv_ids, nv_names, n_nv, note, sizeof note)))
+	if ((rc = apply(s, who, c, ev, a, users, nv_ids, nv_names, n_nv, orig, note, sizeof note)))
 		goto fail;
-	c->state = vd_case_rule_to(rule, from);
+	c->state = vd_case_rule_target(rule, c, from);
 	if ((rc = save(s, c)))
 		goto fail;
 	/* the record: created at verify, kept in step while verified, made
@@ -1507,6 +1752,7 @@ fail: {
 }
 done:
 	vd_case_free(c);
+	vd_case_free(orig);
 	free(lib);
 	return rc;
 }
@@ -1575,7 +1821,14 @@ int vd_service_cases_due(vd_service *s, const vd_principal *who, bool fire,
 				vd_svc_time(now, ts);
 				vd_svc_time(items[k].deadline, due);
 				snprintf(target, sizeof target, "case:%lld", (long long)c->id);
-				snprintf(text, sizeof text, "%s: deadline %s", items[k].kind, due);
+				char pend[200] = "";
+				bool ack_item = strcmp(items[k].kind, "ack-overdue") == 0;
+				if (ack_item)
+					vd_case_vendors_pending(c, pend, sizeof pend);
+				else
+					vd_case_vendors_unfixed(c, pend, sizeof pend);
+				snprintf(text, sizeof text, "%s: deadline %s%s%s", items[k].kind, due,
+				         pend[0] ? (ack_item ? "; not acknowledged: " : "; no fix from: ") : "", pend);
 				bool fired = false;
 				if ((rc = vd_svc_tx_begin(s)))
 					break;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *const state_names[VD_CS_COUNT_] = {
 	"received", "triage", "verifying", "rejected", "duplicate", "verified", "notified",
@@ -20,7 +21,7 @@ static const char *const state_names[VD_CS_COUNT_] = {
 static const char *const event_names[VD_CE_COUNT_] = {
 	"submit", "assign", "refer", "opinion", "verify", "reject", "duplicate", "notify", "ack",
 	"fix-progress", "fix-release", "retest-pass", "retest-fail", "approve", "update", "comment",
-	"publish",
+	"publish", "promote",
 };
 
 const char *vd_case_state_name(vd_case_state s)
@@ -182,6 +183,197 @@ static void g_approve(const vd_case *c, const vd_case_args *a, const vd_guard_en
 		vd_reasons_add(o, "no-text", "an approval needs a reason");
 }
 
+/* ---- vendor steps: each vendor acts for itself ---- */
+
+static bool member_of(const vd_principal *p, int64_t org)
+{
+	for (size_t i = 0; org > 0 && i < p->n_orgs && i < VD_PRINCIPAL_ORGS; i++)
+		if (p->orgs[i] == org)
+			return true;
+	return false;
+}
+
+static void names_of(const vd_case *c, bool (*want)(const vd_case *, size_t), char *buf, size_t n, size_t *count)
+{
+	size_t at = 0, k = 0;
+	if (n)
+		buf[0] = '\0';
+	for (size_t i = 0; i < c->n_vendors; i++) {
+		if (!want(c, i))
+			continue;
+		k++;
+		if (at + 1 >= n)
+			continue;
+		int w = snprintf(buf + at, n - at, "%s%s", at ? ", " : "", c->vendors[i] ? c->vendors[i] : "?");
+		if (w < 0)
+			continue;
+		at = (size_t)w >= n - at ? n - 1 : at + (size_t)w;
+	}
+	if (count)
+		*count = k;
+}
+
+static bool is_pending(const vd_case *c, size_t i) { return c->vstat[i].notified_at && !c->vstat[i].acked_at; }
+static bool is_unfixed(const vd_case *c, size_t i)
+{
+	return c->vstat[i].notified_at && !(c->vstat[i].fix_status && strcmp(c->vstat[i].fix_status, "released") == 0);
+}
+static bool is_any(const vd_case *c, size_t i) { (void)c; (void)i; return true; }
+
+size_t vd_case_vendors_pending(const vd_case *c, char *buf, size_t n)
+{
+	size_t k;
+	names_of(c, is_pending, buf, n, &k);
+	return k;
+}
+
+size_t vd_case_vendors_unfixed(const vd_case *c, char *buf, size_t n)
+{
+	size_t k;
+	names_of(c, is_unfixed, buf, n, &k);
+	return k;
+}
+
+int vd_case_vendor_actor(const vd_case *c, const vd_case_args *a, const vd_principal *who, vd_reasons *why)
+{
+	char list[400];
+	int named = -1;
+	if (a->n_vendors > 1) {
+		vd_reasons_add(why, "one-vendor", "name one vendor organisation, not %zu", a->n_vendors);
+		return -1;
+	}
+	if (a->n_vendors == 1) {
+		for (size_t i = 0; i < c->n_vendors && named < 0; i++)
+			if (c->vendors[i] && a->vendors[0] && strcasecmp(c->vendors[i], a->vendors[0]) == 0)
+				named = (int)i;
+		if (named < 0) {
+			names_of(c, is_any, list, sizeof list, NULL);
+			vd_reasons_add(why, "not-case-vendor", "'%.64s' is not a vendor of this case (vendors: %s)",
+			               a->vendors[0] ? a->vendors[0] : "", list[0] ? list : "none");
+			return -1;
+		}
+	}
+	int idx = named;
+	if (who && who->role == VD_ROLE_VENDOR) {
+		if (named >= 0 && !member_of(who, c->vendor_ids[named])) {
+			vd_reasons_add(why, "permission", "a vendor user may only act for its own organisation; "
+			               "%s is not %s's", c->vendors[named], who->name);
+			return -1;
+		}
+		if (named < 0) {
+			size_t mine = 0;
+			for (size_t i = 0; i < c->n_vendors; i++)
+				if (member_of(who, c->vendor_ids[i])) {
+					mine++;
+					idx = (int)i;
+				}
+			if (mine == 0) {
+				vd_reasons_add(why, "permission", "%s belongs to no vendor organisation of this case", who->name);
+				return -1;
+			}
+			if (mine > 1) {
+				vd_reasons_add(why, "name-vendor", "%s belongs to %zu vendors of this case: name the one acted "
+				               "for (vendors)", who->name, mine);
+				return -1;
+			}
+		}
+	} else if (named < 0) {
+		if (c->n_vendors == 1)
+			idx = 0;
+		else if (c->n_vendors == 0) {
+			vd_reasons_add(why, "no-vendor", "the case has no vendor organisation");
+			return -1;
+		} else {
+			names_of(c, is_pending, list, sizeof list, NULL);
+			vd_reasons_add(why, "name-vendor", "the case has %zu vendors: name the one acted for (--vendor ORG)%s%s",
+			               c->n_vendors, list[0] ? "; not acknowledged yet: " : "", list);
+			return -1;
+		}
+	}
+	if (!c->vstat[idx].notified_at) {
+		vd_reasons_add(why, "not-notified", "vendor %s was not notified", c->vendors[idx] ? c->vendors[idx] : "?");
+		return -1;
+	}
+	return idx;
+}
+
+static void g_ack(const vd_case *c, const vd_case_args *a, const vd_guard_env *e, vd_reasons *o)
+{
+	int i = vd_case_vendor_actor(c, a, e->who, o);
+	if (i >= 0 && c->vstat[i].acked_at)
+		vd_reasons_add(o, "already", "%s already acknowledged (%s)", c->vendors[i], c->vstat[i].acked_at);
+}
+
+static void g_vendor(const vd_case *c, const vd_case_args *a, const vd_guard_env *e, vd_reasons *o)
+{
+	vd_case_vendor_actor(c, a, e->who, o);
+}
+
+static void g_vendor_release(const vd_case *c, const vd_case_args *a, const vd_guard_env *e, vd_reasons *o)
+{
+	vd_case_vendor_actor(c, a, e->who, o);
+	g_release(c, a, e, o);
+}
+
+void vd_case_vendor_rollup(vd_case *c, const char *now)
+{
+	size_t notified = 0, acked = 0, released = 0, working = 0;
+	for (size_t i = 0; i < c->n_vendors; i++) {
+		const vd_case_vendor *v = &c->vstat[i];
+		if (!v->notified_at)
+			continue;
+		notified++;
+		acked += v->acked_at != NULL;
+		if (v->fix_status)
+			working++;
+		if (v->fix_status && strcmp(v->fix_status, "released") == 0)
+			released++;
+	}
+	/* acknowledged once every notified vendor has; stays so when a further
+	 * vendor is notified later (that vendor acknowledges for itself) */
+	if (!c->acked_at && notified && acked == notified)
+		c->acked_at = vd_case_str(c, now);
+	if (!c->acked_at) {
+		c->fix_status = NULL;
+		return;
+	}
+	if (notified && released == notified) {
+		if (!c->fix_status || strcmp(c->fix_status, "released") != 0)
+			c->fixed_at = vd_case_str(c, now);
+		c->fix_status = vd_case_str(c, "released");
+	} else {
+		c->fix_status = working ? vd_case_str(c, "in-progress") : NULL;
+	}
+}
+
+/* The state of a case after a vendor step: notified until every notified
+ * vendor acknowledged; then by the vendors' fixes. */
+static vd_case_state t_vendors(const vd_case *c, vd_case_state from)
+{
+	(void)from;
+	if (!c->acked_at)
+		return VD_CS_NOTIFIED;
+	if (c->fix_status && strcmp(c->fix_status, "released") == 0)
+		return VD_CS_FIXED;
+	return c->fix_status ? VD_CS_FIXING : VD_CS_ACKNOWLEDGED;
+}
+
+#define T_VENDORS_DOC "computed: notified while a notified vendor has not acknowledged; then acknowledged, " \
+	"fixing (a vendor reported a fix) or fixed (every vendor released one)"
+
+int vd_case_dup_pick(const vd_case *c, bool (*valid)(void *ctx, int64_t case_id), void *ctx)
+{
+	int best = -1;
+	for (size_t i = 0; i < c->n_dups; i++) {
+		if (!valid(ctx, c->dups[i].case_id))
+			continue;
+		if (best < 0 || strcmp(c->dups[i].submitted ? c->dups[i].submitted : "",
+		                       c->dups[best].submitted ? c->dups[best].submitted : "") < 0)
+			best = (int)i;
+	}
+	return best;
+}
+
 static void g_publish(const vd_case *c, const vd_case_args *a, const vd_guard_env *e, vd_reasons *o)
 {
 	(void)a;
@@ -198,44 +390,57 @@ static void g_publish(const vd_case *c, const vd_case_args *a, const vd_guard_en
 
 static const vd_case_rule rules[] = {
 	{B(VD_CS_RECEIVED), VD_CE_SUBMIT, VD_CS_TRIAGE, VD_ACT_REPORT_SUBMIT, false, NULL, "",
-	 "intake: logged (Art. 5), attachments stored, duplicate check run"},
+	 "intake: logged (Art. 5), attachments stored, duplicate check run", NULL, NULL},
 	{B(VD_CS_TRIAGE), VD_CE_ASSIGN, VD_CS_VERIFYING, VD_ACT_CASE_TRIAGE, false, g_assign,
-	 "one analyst named", "assign an analyst"},
+	 "one analyst named", "assign an analyst", NULL, NULL},
 	{B(VD_CS_VERIFYING), VD_CE_ASSIGN, VD_CS_SAME, VD_ACT_CASE_TRIAGE, false, g_assign,
-	 "one analyst named", "reassign"},
+	 "one analyst named", "reassign", NULL, NULL},
 	{B(VD_CS_VERIFYING), VD_CE_REFER, VD_CS_SAME, VD_ACT_CASE_TRIAGE, false, g_refer,
-	 "experts named", "refer to the expert working group"},
+	 "experts named", "refer to the expert working group", NULL, NULL},
 	{B(VD_CS_VERIFYING), VD_CE_OPINION, VD_CS_SAME, VD_ACT_CASE_REVIEW, false, g_opinion,
-	 "referred; opinion text", "an expert's opinion (the analyst decides)"},
+	 "referred; opinion text", "an expert's opinion (the analyst decides)", NULL, NULL},
 	{B(VD_CS_VERIFYING), VD_CE_VERIFY, VD_CS_VERIFIED, VD_ACT_CASE_TRIAGE, false, g_verify,
 	 "analyst assigned; product; grade or vector not from the reporter alone",
-	 "grade and class computed, library id assigned, unpublished record created"},
+	 "grade and class computed, library id assigned, unpublished record created", NULL, NULL},
 	{OPEN_PRE, VD_CE_REJECT, VD_CS_REJECTED, VD_ACT_CASE_TRIAGE, false, g_text, "reason",
-	 "verdict: rejected"},
+	 "verdict: rejected; if duplicates are linked to it, the earliest still-valid one is promoted (`promote`)",
+	 NULL, NULL},
 	{OPEN_PRE, VD_CE_DUPLICATE, VD_CS_DUPLICATE, VD_ACT_CASE_TRIAGE, false, g_duplicate,
-	 "original named and existing", "verdict: duplicate, linked to the original (its reporter keeps credit)"},
+	 "original named, existing, not rejected",
+	 "verdict: duplicate, linked to the original (a duplicate named as original is followed to its original); "
+	 "listed on the original as a duplicate reporter; the original's reporter keeps the credit", NULL, NULL},
 	{B(VD_CS_VERIFIED), VD_CE_NOTIFY, VD_CS_NOTIFIED, VD_ACT_CASE_TRIAGE, false, g_notify,
-	 "a vendor organisation (named or owning the product)", "mail the vendors' security contacts; deadlines start"},
+	 "a vendor organisation (named or owning the product)", "mail the vendors' security contacts; deadlines start", NULL, NULL},
 	{B(VD_CS_NOTIFIED) | B(VD_CS_ACKNOWLEDGED) | B(VD_CS_FIXING) | B(VD_CS_FIXED), VD_CE_NOTIFY, VD_CS_SAME,
-	 VD_ACT_CASE_TRIAGE, false, g_notify, "a vendor organisation", "notify a further vendor (multi-vendor case)"},
-	{B(VD_CS_NOTIFIED), VD_CE_ACK, VD_CS_ACKNOWLEDGED, VD_ACT_CASE_VENDOR, false, NULL, "",
-	 "the vendor acknowledges"},
-	{B(VD_CS_NOTIFIED) | B(VD_CS_ACKNOWLEDGED), VD_CE_FIX_PROGRESS, VD_CS_FIXING, VD_ACT_CASE_VENDOR, false, NULL,
-	 "", "the vendor reports a fix in progress"},
+	 VD_ACT_CASE_TRIAGE, false, g_notify, "a vendor organisation", "notify a further vendor (multi-vendor case)", NULL, NULL},
+	{B(VD_CS_NOTIFIED), VD_CE_ACK, VD_CS_ACKNOWLEDGED, VD_ACT_CASE_VENDOR, false, g_ack,
+	 "the acting vendor: a vendor user's own organisation, else named (implicit with one vendor); "
+	 "not acknowledged before",
+	 "one vendor acknowledges (recorded per vendor)", t_vendors, T_VENDORS_DOC},
+	{B(VD_CS_ACKNOWLEDGED) | B(VD_CS_FIXING) | B(VD_CS_FIXED), VD_CE_ACK, VD_CS_SAME, VD_ACT_CASE_VENDOR, false,
+	 g_ack, "as above", "a vendor notified later acknowledges", t_vendors, T_VENDORS_DOC},
+	{B(VD_CS_NOTIFIED) | B(VD_CS_ACKNOWLEDGED) | B(VD_CS_FIXING), VD_CE_FIX_PROGRESS, VD_CS_FIXING,
+	 VD_ACT_CASE_VENDOR, false, g_vendor, "the acting vendor (as for ack)",
+	 "one vendor reports a fix in progress (implies its acknowledgement)", t_vendors, T_VENDORS_DOC},
 	{B(VD_CS_NOTIFIED) | B(VD_CS_ACKNOWLEDGED) | B(VD_CS_FIXING), VD_CE_FIX_RELEASE, VD_CS_FIXED,
-	 VD_ACT_CASE_VENDOR, false, g_release, "fixed version or patch reference", "the vendor released a fix"},
+	 VD_ACT_CASE_VENDOR, false, g_vendor_release, "the acting vendor; fixed version or patch reference",
+	 "one vendor released a fix (version, patch; implies its acknowledgement)", t_vendors, T_VENDORS_DOC},
 	{B(VD_CS_FIXED), VD_CE_RETEST_PASS, VD_CS_RETESTED, VD_ACT_CASE_TRIAGE, true, NULL, "",
-	 "retest passed (analyst or reporter): publication pending"},
+	 "retest passed (analyst or reporter): publication pending", NULL, NULL},
 	{B(VD_CS_FIXED), VD_CE_RETEST_FAIL, VD_CS_FIXING, VD_ACT_CASE_TRIAGE, true, g_text, "what failed",
-	 "retest failed: back to fixing"},
+	 "retest failed: back to fixing (every vendor's release goes back to in progress)", NULL, NULL},
 	{COORD, VD_CE_APPROVE, VD_CS_SAME, VD_ACT_CASE_PUBLISH, false, g_approve, "reason",
-	 "record approval to publish without a fix (--early: also before the deadline)"},
+	 "record approval to publish without a fix (--early: also before the deadline)", NULL, NULL},
 	{LIVE, VD_CE_UPDATE, VD_CS_SAME, VD_ACT_CASE_TRIAGE, false, NULL, "",
-	 "edit solution, grade, vector, class, CWE, flags, references"},
+	 "edit solution, grade, vector, class, CWE, flags, references", NULL, NULL},
 	{LIVE, VD_CE_COMMENT, VD_CS_SAME, VD_ACT_CASE_READ, false, g_text, "text",
-	 "a message in the case thread (reporter, vendor, analysts)"},
+	 "a message in the case thread (reporter, vendor, analysts)", NULL, NULL},
 	{COORD, VD_CE_PUBLISH, VD_CS_PUBLISHED, VD_ACT_CASE_PUBLISH, false, g_publish, "the publication gate (Art. 9)",
-	 "the record becomes public, atomically"},
+	 "the record becomes public, atomically", NULL, NULL},
+	{B(VD_CS_DUPLICATE), VD_CE_PROMOTE, VD_CS_TRIAGE, VD_ACT_CASE_TRIAGE, false, NULL,
+	 "taken by `reject` of the original, for its earliest (submitted) duplicate still linked to it",
+	 "reopened for triage with its own reporter credited (audited `case.promote`); the original records the "
+	 "credit moved; the other duplicates are relinked to it", NULL, NULL},
 };
 
 const vd_case_rule *vd_case_rules(size_t *n)
@@ -257,6 +462,11 @@ const vd_case_rule *vd_case_rule_find(vd_case_state from, vd_case_event ev)
 vd_case_state vd_case_rule_to(const vd_case_rule *r, vd_case_state from)
 {
 	return r->to == VD_CS_SAME ? from : (vd_case_state)r->to;
+}
+
+vd_case_state vd_case_rule_target(const vd_case_rule *r, const vd_case *c_after, vd_case_state from)
+{
+	return r->target ? r->target(c_after, from) : vd_case_rule_to(r, from);
 }
 
 uint32_t vd_case_events_in(vd_case_state s)
@@ -342,11 +552,41 @@ int vd_case_table_doc(const char *format, char **out)
 					if (k > 0 && (size_t)k < sizeof from - at)
 						at += (size_t)k;
 				}
-			vd_buf_printf(&b, "| `%s` | %s | %s | `%s` | %s | %s | %s |\n", event_names[r->event], from,
-			              r->to == VD_CS_SAME ? "(same)" : state_names[r->to], vd_action_name(r->action),
-			              who_of(r, who, sizeof who), r->guard_doc && *r->guard_doc ? r->guard_doc : "-", r->doc);
+			vd_buf_printf(&b, "| `%s` | %s | %s%s | `%s` | %s | %s | %s%s%s |\n", event_names[r->event], from,
+			              r->to == VD_CS_SAME ? "(same)" : state_names[r->to], r->target ? " (computed)" : "",
+			              vd_action_name(r->action), who_of(r, who, sizeof who),
+			              r->guard_doc && *r->guard_doc ? r->guard_doc : "-", r->doc, r->target ? "; " : "",
+			              r->target && r->target_doc ? r->target_doc : "");
 		}
-		vd_buf_adds(&b, "\n## The publication gate (Art. 9)\n\n"
+		vd_buf_adds(&b, "\n`submit` and `promote` are not steps a caller takes: `submit` is report intake,\n"
+		            "`promote` is a side effect of `reject`.\n\n"
+		            "## Multi-vendor cases\n\n"
+		            "Every vendor organisation of a case acknowledges and reports its fix for itself;\n"
+		            "the case keeps each vendor's notification, acknowledgement and fix (status, version,\n"
+		            "patch) and rolls them up.  The vendor steps (`ack`, `fix-progress`, `fix-release`) have\n"
+		            "a computed target state: the case stays `notified` until every notified vendor has\n"
+		            "acknowledged (an acknowledgement by one vendor is recorded and audited, and the\n"
+		            "answer names the vendors still pending), then goes to `acknowledged`, to `fixing`\n"
+		            "once a vendor reports a fix, and to `fixed` only when every vendor released one.\n"
+		            "A vendor user acts for its own organisation only (acting for another is refused as\n"
+		            "a permission error); anyone else acting for a vendor names it (`--vendor ORG`,\n"
+		            "JSON `vendors: [ORG]`), which is implicit when the case has one vendor.  A failed\n"
+		            "retest sends every vendor's release back to in progress.  A vendor notified after\n"
+		            "the case was acknowledged acknowledges for itself without moving the case back.\n\n"
+		            "## Duplicates and credit\n\n"
+		            "A case carries a credit: the case whose reporter is credited for the finding (its\n"
+		            "own normally) and, where the case may show it, that reporter's name.  Marking a\n"
+		            "report `duplicate` of an open case links it to the original (a duplicate named as\n"
+		            "original is followed to its original; a rejected original is refused); the\n"
+		            "original's reporter keeps the credit and the duplicate's reporter is listed on the\n"
+		            "original under `duplicates`.  When an original with duplicates is rejected, the\n"
+		            "earliest (by submitted time) duplicate still linked to it is promoted: reopened to\n"
+		            "`triage` with its own reporter credited, audited as `case.promote`; the original\n"
+		            "records that the credit moved; later duplicates are relinked to the promoted case\n"
+		            "and keep no credit.  The published record credits the case's credited reporter\n"
+		            "as `finder`.  Reporters of other cases (duplicates, a promoted case) are shown only\n"
+		            "to staff (analyst, expert, admin).\n"
+		            "\n## The publication gate (Art. 9)\n\n"
 		            "`publish` is refused, with every failing reason listed at once (exit status 3 on\n"
 		            "the command line), when:\n\n"
 		            "| code | refused when |\n|---|---|\n"
@@ -363,7 +603,8 @@ int vd_case_table_doc(const char *format, char **out)
 		            "public view (`vd_service_get` / `vd_service_search` with `VD_VIEW_PUBLIC`).\n\n"
 		            "## Clocks\n\n"
 		            "Per library policy (`vulnd library policy CODE --ack-days N --fix-days N --report-days N`):\n\n"
-		            "* acknowledgement deadline: notification + ack_days (default 7); `ack-overdue` escalates once;\n"
+		            "* acknowledgement deadline: notification + ack_days (default 7); `ack-overdue` escalates once,\n"
+		            "  naming the vendors that have not acknowledged;\n"
 		            "* fix deadline: notification + fix_days (default 45); reminders `fix-reminder-50` and\n"
 		            "  `fix-reminder-80` at 50 % and 80 % of the window; `fix-overdue` escalates once past it;\n"
 		            "* Art. 7: a report submitted by a vendor about its own product records when the vendor\n"
@@ -457,9 +698,47 @@ int vd_case_to_json(const vd_case *c, char **out)
 	for (size_t i = 0; i < c->n_experts; i++)
 		json_array_append_new(ex, json_pack("{s:I,s:s}", "id", (json_int_t)c->expert_ids[i], "name",
 		                                    c->experts[i] ? c->experts[i] : ""));
-	for (size_t i = 0; i < c->n_vendors; i++)
-		json_array_append_new(vn, json_pack("{s:I,s:s}", "id", (json_int_t)c->vendor_ids[i], "name",
-		                                    c->vendors[i] ? c->vendors[i] : ""));
+	for (size_t i = 0; i < c->n_vendors; i++) {
+		const vd_case_vendor *w = &c->vstat[i];
+		/* "notified_at" is always written (null before notification): its
+		 * presence tells this form from cases stored before per-vendor state */
+		json_array_append_new(vn, json_pack("{s:I,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?}", "id",
+		                                    (json_int_t)c->vendor_ids[i], "name", c->vendors[i] ? c->vendors[i] : "",
+		                                    "notified_at", w->notified_at, "acked_at", w->acked_at, "fix_status",
+		                                    w->fix_status, "fix_version", w->fix_version, "fix_patch", w->fix_patch,
+		                                    "fixed_at", w->fixed_at));
+	}
+	/* a duplicate never credits its own reporter: the original (a case or
+	 * a record; also for duplicates stored before credit was recorded) */
+	int64_t ccase = c->credit_case ? c->credit_case : c->id;
+	bool dup = c->state == VD_CS_DUPLICATE;
+	if (dup && !c->credit_case) {
+		long oid = 0;
+		ccase = c->duplicate_of && strncmp(c->duplicate_of, "case:", 5) == 0 &&
+		        vd_parse_long(c->duplicate_of + 5, 1, 1L << 62, &oid) == VD_OK ? oid : 0;
+		vd_error_clear();
+	}
+	json_t *cr = json_pack("{s:I}", "case", (json_int_t)ccase);
+	if (dup && c->duplicate_of)
+		json_object_set_new(cr, "original", json_string(c->duplicate_of));
+	const char *credited = c->credit ? c->credit : (!dup && (!c->credit_case || c->credit_case == c->id)) ? c->reporter : NULL;
+	if (credited)
+		json_object_set_new(cr, "reporter", json_string(credited));
+	if (c->credit_id)
+		json_object_set_new(cr, "reporter_id", json_integer(c->credit_id));
+	if (c->credit_note)
+		json_object_set_new(cr, "note", json_string(c->credit_note));
+	json_object_set_new(o, "credit", cr);
+	json_t *du = json_array();
+	for (size_t i = 0; i < c->n_dups; i++) {
+		json_t *d = json_pack("{s:I,s:s?}", "case", (json_int_t)c->dups[i].case_id, "submitted", c->dups[i].submitted);
+		if (c->dups[i].reporter)
+			json_object_set_new(d, "reporter", json_string(c->dups[i].reporter));
+		if (c->dups[i].reporter_id)
+			json_object_set_new(d, "reporter_id", json_integer(c->dups[i].reporter_id));
+		json_array_append_new(du, d);
+	}
+	json_object_set_new(o, "duplicates", du);
 	for (size_t i = 0; i < c->n_fields; i++)
 		json_object_set_new(fl, c->field_names[i], json_string(c->field_values[i] ? c->field_values[i] : ""));
 	for (size_t i = 0; i < c->n_refs; i++)
@@ -522,8 +801,48 @@ int vd_case_from_json(const char *json, size_t len, vd_case **out)
 	json_array_foreach(json_object_get(o, "vendors"), i, v) {
 		if (c->n_vendors >= VD_CASE_PARTIES)
 			break;
+		vd_case_vendor *w = &c->vstat[c->n_vendors];
+		if (json_object_get(v, "notified_at")) {
+			w->notified_at = jstr(c, v, "notified_at");
+			w->acked_at = jstr(c, v, "acked_at");
+			w->fix_status = jstr(c, v, "fix_status");
+			w->fix_version = jstr(c, v, "fix_version");
+			w->fix_patch = jstr(c, v, "fix_patch");
+			w->fixed_at = jstr(c, v, "fixed_at");
+		} else {
+			/* stored before per-vendor acknowledgement: the case's state
+			 * was every vendor's */
+			w->notified_at = c->notified_at;
+			w->acked_at = c->acked_at;
+			w->fix_status = c->fix_status;
+			w->fix_version = c->fix_version;
+			w->fix_patch = c->fix_patch;
+			w->fixed_at = c->fixed_at;
+		}
 		c->vendor_ids[c->n_vendors] = json_integer_value(json_object_get(v, "id"));
 		c->vendors[c->n_vendors++] = jstr(c, v, "name");
+	}
+	json_t *cr = json_object_get(o, "credit");
+	if (json_is_object(cr)) {
+		c->credit_case = json_integer_value(json_object_get(cr, "case"));
+		if (c->credit_case == c->id)
+			c->credit_case = 0;
+		c->credit_id = json_integer_value(json_object_get(cr, "reporter_id"));
+		c->credit_note = jstr(c, cr, "note");
+		if (c->credit_case)   /* own credit is the reporter field */
+			c->credit = jstr(c, cr, "reporter");
+	}
+	json_array_foreach(json_object_get(o, "duplicates"), i, v) {
+		if (c->n_dups >= VD_CASE_DUPS)
+			break;
+		vd_case_dup *d = &c->dups[c->n_dups];
+		d->case_id = json_integer_value(json_object_get(v, "case"));
+		if (d->case_id <= 0)
+			continue;
+		d->reporter = jstr(c, v, "reporter");
+		d->reporter_id = json_integer_value(json_object_get(v, "reporter_id"));
+		d->submitted = jstr(c, v, "submitted");
+		c->n_dups++;
 	}
 	const char *k;
 	json_object_foreach(json_object_get(o, "fields"), k, v) {

@@ -253,6 +253,65 @@ req "$U/api/v1/cases"
 is "anonymous case list → 401" "$S" 401
 as "$T_ANA" GET "/api/v1/cases?state=bogus"
 is "bad state → 400" "$S" 400
+
+# ---- multi-vendor acknowledgement ----
+start 2031-05-01T00:00:00Z
+as "$T_REP" POST /api/v1/reports '{"title":"Shared library overflow","description":"A parser shared by two vendors overflows.","product":"Acme Router"}'
+mv=$(py 'd["id"]')
+as "$T_ANA" POST "/api/v1/cases/$mv/assign" '{"users":["ana"]}'
+as "$T_ANA" POST "/api/v1/cases/$mv/verify" '{"vector":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}'
+as "$T_ANA" POST "/api/v1/cases/$mv/notify" '{"vendors":["Other"]}'
+is "multi-vendor: notified, both pending" "$(py 'd["state"], d["vendors_pending"]')" "notified ['Acme', 'Other']"
+as "$T_ANA" POST "/api/v1/cases/$mv/ack" '{"vendors":["Acme"]}'
+is "multi-vendor: analysts do not act for vendors (permission table) → 403" "$S" 403
+as "$T_VEN2" POST "/api/v1/cases/$mv/ack" '{"vendors":["Acme"]}'
+is "multi-vendor: Other's user acking for Acme → 403" "$S" 403
+is "multi-vendor: 403 reason" "$(py 'd["error"]["reasons"][0]["code"]')" permission
+as "$T_VEN" POST "/api/v1/cases/$mv/ack"
+is "multi-vendor: Acme acks, case stays notified, Other pending" "$(py 'd["state"], d["vendors_pending"]')" "notified ['Other']"
+as "$T_ANA" GET "/api/v1/cases/$mv"
+is "multi-vendor: per-vendor ack recorded" "$(py '[(v["name"], v["acked_at"] is not None) for v in d["vendors"]]')" "[('Acme', True), ('Other', False)]"
+start 2031-05-10T00:00:00Z
+as "$T_ANA" GET /api/v1/cases/due
+is "multi-vendor: ack-overdue names the pending vendor" "$(py '[(x["kind"], x["vendors"]) for x in d["due"] if x["case"]=='"$mv"']')" "[('ack-overdue', ['Other'])]"
+as "$T_VEN2" POST "/api/v1/cases/$mv/ack"
+is "multi-vendor: second ack → acknowledged" "$(py 'd["state"], d["vendors_pending"]')" "acknowledged []"
+as "$T_VEN" POST "/api/v1/cases/$mv/fix-release" '{"version":"2.0"}'
+is "multi-vendor: one release → fixing, Other unfixed" "$(py 'd["state"], d["vendors_unfixed"]')" "fixing ['Other']"
+as "$T_VEN2" POST "/api/v1/cases/$mv/fix-release" '{"version":"7.1"}'
+is "multi-vendor: both released → fixed" "$(py 'd["state"]')" fixed
+
+# ---- duplicates and credit ----
+adduser rep3 --role reporter
+T_REP3=$(tok rep3)
+start 2031-05-11T00:00:00Z
+as "$T_REP" POST /api/v1/reports '{"title":"Quokka XSS in Acme Pay","description":"The search box reflects input.","product":"Acme Pay"}'
+o=$(py 'd["id"]')
+start 2031-05-12T00:00:00Z
+as "$T_REP2" POST /api/v1/reports '{"title":"Quokka reflected XSS, Acme Pay search","description":"Script in the q parameter runs.","product":"Acme Pay"}'
+d1=$(py 'd["id"]')
+start 2031-05-13T00:00:00Z
+as "$T_REP3" POST /api/v1/reports '{"title":"Quokka cross-site scripting in Acme Pay","description":"q is echoed unescaped.","product":"Acme Pay"}'
+d2=$(py 'd["id"]')
+as "$T_ANA" POST "/api/v1/cases/$d1/duplicate" "{\"original\":\"case:$o\"}"
+is "dup: marked duplicate" "$(py 'd["state"]')" duplicate
+as "$T_ANA" POST "/api/v1/cases/$d2/duplicate" "{\"original\":\"case:$d1\"}"
+is "dup: a duplicate named as original is followed" "$S" 200
+as "$T_ANA" GET "/api/v1/cases/$o"
+is "dup: original keeps the credit, lists duplicate reporters" "$(py 'd["credit"]["reporter"], [x["reporter"] for x in d["duplicates"]]')" "rep ['rep2', 'rep3']"
+as "$T_REP" GET "/api/v1/cases/$o"
+is "dup: the original's reporter does not see duplicate reporters" "$(py '[sorted(x) for x in d["duplicates"]]')" "[['case', 'submitted'], ['case', 'submitted']]"
+as "$T_REP3" GET "/api/v1/cases/$d2"
+is "dup: the duplicate credits the original, without its reporter's name" "$(py 'sorted(d["credit"]), d["duplicate_of"]')" "['case', 'original'] case:$o"
+as "$T_ANA" POST "/api/v1/cases/$o/reject" '{"text":"the report was plagiarised"}'
+is "dup: original rejected, credit moved to the earliest duplicate" "$(py 'd["state"], d["credit_case"]')" "rejected $d1"
+as "$T_ANA" GET "/api/v1/cases/$d1"
+is "dup: earliest duplicate promoted and credited" "$(py 'd["state"], d["credit"]["reporter"], [x["case"] for x in d["duplicates"]]')" "triage rep2 [$d2]"
+as "$T_ANA" GET "/api/v1/cases/$d2"
+is "dup: later duplicate not promoted, relinked" "$(py 'd["state"], d["duplicate_of"], "reporter" in d["credit"]')" "duplicate case:$d1 False"
+as "$T_ANA" GET "/api/v1/cases/$d1/thread"
+expect_grep "dup: promotion in the thread" "promote" "$(py '" ".join(e["kind"] for e in d["thread"])')"
 kill -TERM "$PID"; wait "$PID" 2>/dev/null; PID=""
+expect_grep "dup: promotion audited" "case.promote" "$(V audit list 2>/dev/null)"
 expect_status "audit chain intact after it all" 0 V audit verify
 done_tests

@@ -152,6 +152,28 @@ expect_status "late vendor report" 0 V report submit --title "vendor self-report
 expect_status "show it" 0 V case show "$OUT"
 expect_grep "flagged late" "Art. 7: reported late" "$OUT"
 
+# ---- multi-vendor: each vendor acknowledges for itself ----
+V org add Other --type vendor >/dev/null
+export VULND_NOW=2025-06-01T00:00:00Z
+V -q report submit --title "Two-vendor parser bug" --description "a parser shared by two vendors" --product "Acme Router" >"$TMP/id3"
+id3=$(cat "$TMP/id3")
+V case assign "$id3" ana >/dev/null
+V case verify "$id3" --grade high >/dev/null
+expect_status "notify a second vendor" 0 V case notify "$id3" --vendor Other
+expect_status "ack without --vendor on a two-vendor case refused" 3 V case ack "$id3"
+expect_grep "says to name the vendor" "name-vendor" "$ERR"
+expect_status "ack for a vendor not on the case refused" 3 V case ack "$id3" --vendor Nobody
+expect_status "ack for Acme" 0 V case ack "$id3" --vendor Acme
+expect_grep "case stays notified" "case $id3: notified" "$OUT"
+expect_grep "names the pending vendor" "not acknowledged yet: Other" "$OUT"
+export VULND_NOW=2025-06-09T00:00:00Z
+expect_status "cases due (dry run)" 0 V cases due --dry-run
+expect_grep "ack-overdue names the pending vendor" "ack-overdue.*not acknowledged: Other" "$OUT"
+expect_status "ack for Other" 0 V case ack "$id3" --vendor Other
+expect_grep "now acknowledged" "case $id3: acknowledged" "$OUT"
+expect_status "case show" 0 V case show "$id3"
+expect_grep "per-vendor acknowledgement shown" "vendor org .*Other: acknowledged 2025-06-09" "$OUT"
+
 # ---- hostile input: clear error, nothing changed ----
 V case list >"$TMP/cases.before"; V audit list --limit 0 >"$TMP/audit.before"
 BIG=$(head -c 70000 /dev/zero | tr '\0' 'A')

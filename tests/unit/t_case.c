@@ -31,7 +31,8 @@ static void t_table(void)
 		/* final states take no step */
 		CHECK(!(r[i].from_mask & (1u << VD_CS_PUBLISHED)));
 		CHECK(!(r[i].from_mask & (1u << VD_CS_REJECTED)));
-		CHECK(!(r[i].from_mask & (1u << VD_CS_DUPLICATE)));
+		/* ... except promote, the side effect of rejecting an original */
+		CHECK(!(r[i].from_mask & (1u << VD_CS_DUPLICATE)) || r[i].event == VD_CE_PROMOTE);
 		/* one row per (state, event) */
 		for (size_t k = i + 1; k < n; k++)
 			CHECK(!(r[i].event == r[k].event && (r[i].from_mask & r[k].from_mask)));
@@ -52,6 +53,14 @@ static void t_table(void)
 		vd_case_event back;
 		CHECK(vd_case_event_parse(vd_case_event_name((vd_case_event)e), &back) == VD_OK && back == (vd_case_event)e);
 	}
+	/* vendor steps have a computed target; documented */
+	const vd_case_rule *ack = vd_case_rule_find(VD_CS_NOTIFIED, VD_CE_ACK);
+	REQUIRE(ack);
+	CHECK(ack->target != NULL && ack->target_doc != NULL);
+	CHECK(vd_case_rule_find(VD_CS_FIXING, VD_CE_ACK) != NULL);   /* a vendor notified later */
+	const vd_case_rule *pr = vd_case_rule_find(VD_CS_DUPLICATE, VD_CE_PROMOTE);
+	REQUIRE(pr);
+	CHECK_INT(vd_case_rule_to(pr, VD_CS_DUPLICATE), VD_CS_TRIAGE);
 	char *dot = NULL, *md = NULL;
 	REQUIRE(vd_case_table_doc("dot", &dot) == VD_OK);
 	CHECK(strstr(dot, "\"fixed\" -> \"fixing\" [label=\"retest-fail\"]") != NULL);
@@ -263,6 +272,92 @@ static void t_clock_pure(void)
 	CHECK(vd_clock_art7_late(t0, t0 + 2 * DAY + 1, NULL));
 	lib.report_days = 5;
 	CHECK(!vd_clock_art7_late(t0, t0 + 4 * DAY, &lib));
+}
+
+/* ---- per-vendor state: pure ---- */
+
+static void t_vendor_pure(void)
+{
+	/* a case stored before per-vendor acknowledgement: only acked_at */
+	const char *old = "{\"id\":5,\"state\":\"fixing\",\"notified_at\":\"2025-01-01T00:00:00Z\","
+	                  "\"acked_at\":\"2025-01-03T00:00:00Z\",\"fix_status\":\"in-progress\","
+	                  "\"reporter\":\"rita\",\"vendors\":[{\"id\":3,\"name\":\"Acme\"},{\"id\":4,\"name\":\"Other\"}]}";
+	vd_case *c = NULL;
+	REQUIRE(vd_case_from_json(old, strlen(old), &c) == VD_OK);
+	CHECK_INT(c->n_vendors, 2);
+	CHECK_STR(c->vstat[0].acked_at, "2025-01-03T00:00:00Z");
+	CHECK_STR(c->vstat[1].acked_at, "2025-01-03T00:00:00Z");
+	CHECK_STR(c->vstat[1].notified_at, "2025-01-01T00:00:00Z");
+	CHECK_STR(c->vstat[1].fix_status, "in-progress");
+	char buf[200];
+	CHECK_INT(vd_case_vendors_pending(c, buf, sizeof buf), 0);
+	CHECK_INT(vd_case_vendors_unfixed(c, buf, sizeof buf), 2);
+	CHECK_STR(buf, "Acme, Other");
+	/* the credit of an old case is its own reporter */
+	char *js = NULL;
+	REQUIRE(vd_case_to_json(c, &js) == VD_OK);
+	CHECK(strstr(js, "\"credit\":{\"case\":5,\"reporter\":\"rita\"}") != NULL);
+	/* the new form round-trips, also a vendor not yet acknowledged */
+	c->vstat[1].acked_at = NULL;
+	c->vstat[1].fix_status = NULL;
+	free(js);
+	REQUIRE(vd_case_to_json(c, &js) == VD_OK);
+	vd_case *d = NULL;
+	REQUIRE(vd_case_from_json(js, strlen(js), &d) == VD_OK);
+	CHECK(d->vstat[1].acked_at == NULL);
+	CHECK_STR(d->vstat[1].notified_at, "2025-01-01T00:00:00Z");
+	CHECK_INT(vd_case_vendors_pending(d, buf, sizeof buf), 1);
+	CHECK_STR(buf, "Other");
+	/* rollup: acknowledged only once every notified vendor has */
+	vd_case *e = vd_case_new();
+	REQUIRE(e);
+	e->n_vendors = 2;
+	e->vendors[0] = vd_case_str(e, "A");
+	e->vendors[1] = vd_case_str(e, "B");
+	e->vendor_ids[0] = 1;
+	e->vendor_ids[1] = 2;
+	e->vstat[0].notified_at = e->vstat[1].notified_at = vd_case_str(e, "2025-01-01T00:00:00Z");
+	e->vstat[0].acked_at = vd_case_str(e, "2025-01-02T00:00:00Z");
+	e->vstat[0].fix_status = vd_case_str(e, "released");
+	vd_case_vendor_rollup(e, "2025-01-02T00:00:00Z");
+	CHECK(e->acked_at == NULL && e->fix_status == NULL);
+	const vd_case_rule *r = vd_case_rule_find(VD_CS_NOTIFIED, VD_CE_FIX_RELEASE);
+	REQUIRE(r);
+	CHECK_INT(vd_case_rule_target(r, e, VD_CS_NOTIFIED), VD_CS_NOTIFIED);
+	e->vstat[1].acked_at = vd_case_str(e, "2025-01-04T00:00:00Z");
+	vd_case_vendor_rollup(e, "2025-01-04T00:00:00Z");
+	CHECK_STR(e->acked_at, "2025-01-04T00:00:00Z");
+	CHECK_STR(e->fix_status, "in-progress");
+	CHECK_INT(vd_case_rule_target(r, e, VD_CS_NOTIFIED), VD_CS_FIXING);
+	e->vstat[1].fix_status = vd_case_str(e, "released");
+	vd_case_vendor_rollup(e, "2025-01-05T00:00:00Z");
+	CHECK_STR(e->fix_status, "released");
+	CHECK_INT(vd_case_rule_target(r, e, VD_CS_FIXING), VD_CS_FIXED);
+	/* the acting vendor */
+	vd_case_args a;
+	memset(&a, 0, sizeof a);
+	vd_reasons why;
+	memset(&why, 0, sizeof why);
+	vd_principal adm = vd_principal_local("cli"), ven;
+	memset(&ven, 0, sizeof ven);
+	ven.role = VD_ROLE_VENDOR;
+	ven.user_id = 9;
+	snprintf(ven.name, sizeof ven.name, "vb");
+	ven.n_orgs = 1;
+	ven.orgs[0] = 2;
+	CHECK_INT(vd_case_vendor_actor(e, &a, &adm, &why), -1);   /* two vendors: name one */
+	CHECK(vd_reasons_has(&why, "name-vendor"));
+	CHECK_INT(vd_case_vendor_actor(e, &a, &ven, &why), 1);    /* a vendor user: its own */
+	a.vendors[0] = "a";
+	a.n_vendors = 1;
+	CHECK_INT(vd_case_vendor_actor(e, &a, &adm, &why), 0);    /* named, case-insensitive */
+	memset(&why, 0, sizeof why);
+	CHECK_INT(vd_case_vendor_actor(e, &a, &ven, &why), -1);   /* not its organisation */
+	CHECK(vd_reasons_has(&why, "permission"));
+	free(js);
+	vd_case_free(e);
+	vd_case_free(d);
+	vd_case_free(c);
 }
 
 /* ---- service-level ---- */
@@ -702,6 +797,276 @@ static void t_hostile(void)
 	vd_service_close(s);
 }
 
+/* ---- multi-vendor acknowledgement ---- */
+
+typedef struct {
+	int ack_items;
+	char names[200];
+} due_names;
+
+static int due_names_cb(void *ctx, const vd_due_item *d)
+{
+	due_names *x = ctx;
+	if (strcmp(d->item.kind, "ack-overdue") == 0)
+		x->ack_items++;
+	return 0;
+}
+
+typedef struct {
+	const char *want;
+	int hits;
+} thread_find;
+
+static int thread_find_cb(void *ctx, const vd_case_event_row *e)
+{
+	thread_find *t = ctx;
+	if (e->text && strstr(e->text, t->want))
+		t->hits++;
+	return 0;
+}
+
+static vd_case_state state_of(vd_service *s, int64_t id)
+{
+	vd_case *c = NULL;
+	vd_case_state st = VD_CS_RECEIVED;
+	if (vd_service_case_get(s, &admin, id, &c) == VD_OK)
+		st = c->state;
+	vd_case_free(c);
+	return st;
+}
+
+static void t_multi_vendor(void)
+{
+	vd_service *s = open_db("mv.db");
+	REQUIRE(s);
+	setup_people(s);
+	vd_time_parse("2025-06-01", &now_s);
+	int64_t t0 = now_s;
+	vd_principal vic = user_principal(s, "vic", "vendor-pass-12");
+	vd_principal otto = user_principal(s, "otto", "vendor-pass-12");
+	int64_t id = to_notified(s, NULL);   /* Acme (owns the product) */
+	REQUIRE(id);
+	vd_case_args a;
+	memset(&a, 0, sizeof a);
+	a.vendors[0] = "Other Corp";
+	a.n_vendors = 1;
+	REQUIRE(step(s, id, VD_CE_NOTIFY, &a) == VD_OK);   /* a second vendor */
+	vd_reasons why;
+	/* the operator acting for a vendor must name it when there are two */
+	memset(&a, 0, sizeof a);
+	CHECK(vd_service_case_step(s, &admin, id, VD_CE_ACK, &a, &why) == VD_EPERM);
+	CHECK(vd_reasons_has(&why, "name-vendor"));
+	/* a vendor user may not acknowledge for the other vendor */
+	a.vendors[0] = "Acme";
+	a.n_vendors = 1;
+	CHECK(vd_service_case_step(s, &otto, id, VD_CE_ACK, &a, &why) == VD_EPERM);
+	CHECK(vd_reasons_has(&why, "permission"));
+	CHECK_INT(state_of(s, id), VD_CS_NOTIFIED);
+	/* Acme acknowledges: recorded, the case stays notified, Other Corp pending */
+	now_s = t0 + 2 * DAY;
+	memset(&a, 0, sizeof a);
+	REQUIRE(vd_service_case_step(s, &vic, id, VD_CE_ACK, &a, &why) == VD_OK);
+	vd_case *c = NULL;
+	REQUIRE(vd_service_case_get(s, &admin, id, &c) == VD_OK);
+	CHECK_INT(c->state, VD_CS_NOTIFIED);
+	CHECK(c->acked_at == NULL);
+	CHECK_INT(c->n_vendors, 2);
+	char pend[200];
+	CHECK_INT(vd_case_vendors_pending(c, pend, sizeof pend), 1);
+	CHECK_STR(pend, "Other Corp");
+	CHECK(c->vstat[0].acked_at != NULL && c->vstat[1].acked_at == NULL);
+	vd_case_free(c);
+	thread_find tf = {"Acme acknowledged; not acknowledged yet: Other Corp", 0};
+	CHECK(vd_service_case_thread(s, &admin, id, thread_find_cb, &tf) == VD_OK);
+	CHECK_INT(tf.hits, 1);
+	/* twice is refused */
+	CHECK(vd_service_case_step(s, &vic, id, VD_CE_ACK, &a, &why) == VD_EPERM);
+	CHECK(vd_reasons_has(&why, "already"));
+	/* day 8: the acknowledgement deadline names the vendor still pending */
+	now_s = t0 + 8 * DAY;
+	due_names dn;
+	memset(&dn, 0, sizeof dn);
+	CHECK(vd_service_cases_due(s, &admin, true, due_names_cb, &dn) == VD_OK);
+	CHECK_INT(dn.ack_items, 1);
+	thread_find tf2 = {"ack-overdue: deadline 2025-06-08T00:00:00Z; not acknowledged: Other Corp", 0};
+	CHECK(vd_service_case_thread(s, &admin, id, thread_find_cb, &tf2) == VD_OK);
+	CHECK_INT(tf2.hits, 1);
+	/* Other Corp acknowledges: now acknowledged */
+	REQUIRE(vd_service_case_step(s, &otto, id, VD_CE_ACK, &a, &why) == VD_OK);
+	CHECK_INT(state_of(s, id), VD_CS_ACKNOWLEDGED);
+	memset(&dn, 0, sizeof dn);
+	CHECK(vd_service_cases_due(s, &admin, false, due_names_cb, &dn) == VD_OK);
+	CHECK_INT(dn.ack_items, 0);
+	/* fixes per vendor: fixed only when both released */
+	a.version = "3.2";
+	REQUIRE(vd_service_case_step(s, &vic, id, VD_CE_FIX_RELEASE, &a, &why) == VD_OK);
+	CHECK_INT(state_of(s, id), VD_CS_FIXING);
+	a.version = NULL;
+	a.patch = "https://other.example/patch-7";
+	REQUIRE(vd_service_case_step(s, &otto, id, VD_CE_FIX_RELEASE, &a, &why) == VD_OK);
+	REQUIRE(vd_service_case_get(s, &admin, id, &c) == VD_OK);
+	CHECK_INT(c->state, VD_CS_FIXED);
+	CHECK_STR(c->fix_status, "released");
+	CHECK_STR(c->vstat[0].fix_version, "3.2");
+	CHECK_STR(c->vstat[1].fix_patch, "https://other.example/patch-7");
+	vd_case_free(c);
+	/* a failed retest sends every vendor back to work */
+	memset(&a, 0, sizeof a);
+	a.text = "still crashes";
+	REQUIRE(step(s, id, VD_CE_RETEST_FAIL, &a) == VD_OK);
+	REQUIRE(vd_service_case_get(s, &admin, id, &c) == VD_OK);
+	CHECK_INT(c->state, VD_CS_FIXING);
+	CHECK_STR(c->vstat[0].fix_status, "in-progress");
+	CHECK_STR(c->vstat[1].fix_status, "in-progress");
+	vd_case_free(c);
+	memset(&a, 0, sizeof a);
+	a.version = "3.3";
+	REQUIRE(vd_service_case_step(s, &vic, id, VD_CE_FIX_RELEASE, &a, &why) == VD_OK);
+	CHECK_INT(state_of(s, id), VD_CS_FIXING);
+	/* one vendor: acting for it stays implicit (the lifecycle tests) */
+	int64_t one = to_notified(s, NULL);
+	memset(&a, 0, sizeof a);
+	REQUIRE(step(s, one, VD_CE_ACK, &a) == VD_OK);
+	CHECK_INT(state_of(s, one), VD_CS_ACKNOWLEDGED);
+	vd_service_close(s);
+}
+
+/* ---- duplicates and credit ---- */
+
+typedef struct {
+	int promote, ok;
+} audit_find;
+
+static int audit_cb(void *ctx, const vd_audit_entry *e)
+{
+	audit_find *f = ctx;
+	if (strcmp(e->action, "case.promote") == 0 && strcmp(e->outcome, "ok") == 0) {
+		f->promote++;
+		if (strstr(e->why, "to rob") && strstr(e->why, "duplicate → triage"))
+			f->ok++;
+	}
+	return 0;
+}
+
+static void t_duplicate_credit(void)
+{
+	vd_service *s = open_db("dup.db");
+	REQUIRE(s);
+	setup_people(s);
+	vd_service_user_add(s, &admin, "rob", VD_ROLE_REPORTER, NULL, "reporter-pass-2", NULL);
+	vd_service_user_add(s, &admin, "ray", VD_ROLE_REPORTER, NULL, "reporter-pass-3", NULL);
+	vd_error_clear();
+	vd_principal rita = user_principal(s, "rita", "reporter-pass-1");
+	vd_principal rob = user_principal(s, "rob", "reporter-pass-2");
+	vd_principal ray = user_principal(s, "ray", "reporter-pass-3");
+	vd_time_parse("2025-07-01", &now_s);
+	int64_t o = submit(s, &rita, NULL, "Command injection in Gizmo Router ping page", NULL);
+	now_s += 3600;
+	int64_t d1 = submit(s, &rob, NULL, "Gizmo Router ping page runs shell commands", NULL);
+	now_s += 3600;
+	int64_t d2 = submit(s, &ray, NULL, "Shell injection via the Gizmo Router diagnostics", NULL);
+	REQUIRE(o && d1 && d2);
+	char orig[32], od1[32];
+	snprintf(orig, sizeof orig, "case:%lld", (long long)o);
+	snprintf(od1, sizeof od1, "case:%lld", (long long)d1);
+	/* d2 first, naming d1 after d1 became a duplicate: followed to o */
+	vd_case_args a;
+	memset(&a, 0, sizeof a);
+	a.original = orig;
+	REQUIRE(step(s, d1, VD_CE_DUPLICATE, &a) == VD_OK);
+	a.original = od1;
+	REQUIRE(step(s, d2, VD_CE_DUPLICATE, &a) == VD_OK);
+	vd_case *c = NULL;
+	REQUIRE(vd_service_case_get(s, &admin, o, &c) == VD_OK);
+	CHECK(c->credit_case == 0 || c->credit_case == o);   /* its own reporter keeps the credit */
+	REQUIRE(c->n_dups == 2);
+	CHECK(c->dups[0].case_id == d1 && c->dups[1].case_id == d2);
+	CHECK_STR(c->dups[0].reporter, "rob");
+	char *js = NULL;
+	REQUIRE(vd_case_to_json(c, &js) == VD_OK);
+	CHECK(strstr(js, "\"credit\":{\"case\":") && strstr(js, "\"reporter\":\"rita\"}"));
+	CHECK(strstr(js, "\"reporter\":\"ray\"") != NULL);   /* staff see duplicate reporters */
+	free(js);
+	vd_case_free(c);
+	/* the original's reporter does not see the duplicates' reporters */
+	REQUIRE(vd_service_case_get(s, &rita, o, &c) == VD_OK);
+	REQUIRE(vd_case_to_json(c, &js) == VD_OK);
+	CHECK(strstr(js, "rob") == NULL && strstr(js, "ray") == NULL);
+	free(js);
+	vd_case_free(c);
+	/* a duplicate's reporter sees no credit and not the original's reporter */
+	REQUIRE(vd_service_case_get(s, &ray, d2, &c) == VD_OK);
+	CHECK_STR(c->duplicate_of, orig);
+	CHECK(c->credit_case == o);
+	REQUIRE(vd_case_to_json(c, &js) == VD_OK);
+	CHECK(strstr(js, "rita") == NULL);
+	char want[120];
+	snprintf(want, sizeof want, "\"credit\":{\"case\":%lld,\"original\":\"%s\"}", (long long)o, orig);
+	CHECK(strstr(js, want) != NULL);   /* no name in the credit */
+	free(js);
+	vd_case_free(c);
+	/* the original is rejected: the earliest duplicate (d1) is promoted */
+	now_s += 3600;
+	memset(&a, 0, sizeof a);
+	a.text = "the report is a copy of a vendor advisory draft";
+	REQUIRE(step(s, o, VD_CE_REJECT, &a) == VD_OK);
+	REQUIRE(vd_service_case_get(s, &admin, d1, &c) == VD_OK);
+	CHECK_INT(c->state, VD_CS_TRIAGE);
+	CHECK(c->duplicate_of == NULL);
+	CHECK(c->credit_case == 0);
+	CHECK(c->credit_note && strstr(c->credit_note, "promoted"));
+	REQUIRE(c->n_dups == 1);
+	CHECK(c->dups[0].case_id == d2);
+	REQUIRE(vd_case_to_json(c, &js) == VD_OK);
+	CHECK(strstr(js, "\"reporter\":\"rob\"}") != NULL);
+	free(js);
+	vd_case_free(c);
+	/* the later duplicate is not promoted: relinked, no credit */
+	REQUIRE(vd_service_case_get(s, &admin, d2, &c) == VD_OK);
+	CHECK_INT(c->state, VD_CS_DUPLICATE);
+	CHECK_STR(c->duplicate_of, od1);
+	CHECK(c->credit_case == d1);
+	vd_case_free(c);
+	/* the rejected original records where the credit went */
+	REQUIRE(vd_service_case_get(s, &admin, o, &c) == VD_OK);
+	CHECK_INT(c->state, VD_CS_REJECTED);
+	CHECK(c->credit_case == d1);
+	CHECK_STR(c->credit, "rob");
+	vd_case_free(c);
+	audit_find af = {0, 0};
+	CHECK(vd_service_audit_list(s, &admin, 0, 0, audit_cb, &af) == VD_OK);
+	CHECK_INT(af.promote, 1);
+	CHECK_INT(af.ok, 1);
+	/* a rejected case cannot be an original; promote is not a step */
+	vd_reasons why;
+	int64_t d3 = submit(s, &ray, NULL, "Gizmo Router ping injection again", NULL);
+	memset(&a, 0, sizeof a);
+	a.original = orig;
+	CHECK(vd_service_case_step(s, &admin, d3, VD_CE_DUPLICATE, &a, &why) == VD_EPERM);
+	CHECK(vd_reasons_has(&why, "original-rejected"));
+	CHECK(vd_service_case_step(s, &admin, d2, VD_CE_PROMOTE, NULL, &why) == VD_EINVAL);
+	/* the promoted case goes on; its record credits rob */
+	memset(&a, 0, sizeof a);
+	a.users[0] = "ana";
+	a.n_users = 1;
+	REQUIRE(step(s, d1, VD_CE_ASSIGN, &a) == VD_OK);
+	memset(&a, 0, sizeof a);
+	a.vector = "CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H";
+	REQUIRE(step(s, d1, VD_CE_VERIFY, &a) == VD_OK);
+	REQUIRE(vd_service_case_get(s, &admin, d1, &c) == VD_OK);
+	vd_record *r = NULL;
+	REQUIRE(c->record_id && vd_service_get(s, VD_VIEW_ALL, c->record_id, &r) == VD_OK);
+	bool rob_credited = false, rita_credited = false;
+	for (size_t i = 0; i < r->n_credits; i++) {
+		rob_credited |= r->credits[i].name && strcmp(r->credits[i].name, "rob") == 0;
+		rita_credited |= r->credits[i].name && strcmp(r->credits[i].name, "rita") == 0;
+	}
+	CHECK(rob_credited && !rita_credited);
+	vd_record_free(r);
+	vd_case_free(c);
+	vd_service_close(s);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof tmpdir, "/tmp/vd_t_case.XXXXXX");
@@ -721,9 +1086,12 @@ int main(void)
 	RUN(t_gate_grade);
 	RUN(t_gate_all);
 	RUN(t_clock_pure);
+	RUN(t_vendor_pure);
 	RUN(t_clocks_service);
 	RUN(t_lifecycle_embargo);
 	RUN(t_hostile);
+	RUN(t_multi_vendor);
+	RUN(t_duplicate_credit);
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
