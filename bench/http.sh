@@ -2,10 +2,11 @@
 # `make bench-http`: HTTP load figures for `vulnd serve` against nginx in the
 # same run.  Figures, not a test: nothing here fails on a slow machine.
 #
-#  1. GET /api/v1/vulns/{id} for random ids over a BENCH_N-record database
-#     (default 300000; synthetic copies of the real OSV Go records, ids
-#     renumbered: bench/http_gen.py), vs nginx serving the same record JSON
-#     as static files.  wrk -t2 -c64 for BENCH_SECONDS each.
+#  1. GET /api/v1/vulns/{id} for BENCH_IDS random ids (default 10000) over a
+#     BENCH_N-record database (default 300000; synthetic copies of the real
+#     OSV Go records, ids renumbered: bench/http_gen.py), vs nginx serving
+#     the same record JSON as static files.  wrk -t2 -c64 for BENCH_SECONDS
+#     each; then the same with vulnd's record cache off.
 #  2. GET /api/v1/search with 50 zh/en queries.
 #  3. POST /v1/querybatch with 1000 queries (wall time per request).
 # nginx and wrk are installed with apt-get when missing.  The database is
@@ -65,18 +66,24 @@ VULND_PID=$!
 for i in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$VP/healthz" && break; sleep 0.1; done
 
 # ---- the same record JSON as static files for nginx ----
-python3 - "$N" > "$T/ids" <<'EOF'
-import random, sys
-n = int(sys.argv[1]); random.seed(7)
-for i in random.sample(range(n), 2000):
-    print("GO-2099-%06d" % i)
+# BENCH_IDS random ids (default 10000), each fetched once over one
+# keep-alive connection: the static copy nginx serves (withdrawn copies
+# answer 404 and are left out)
+python3 - "$N" "${BENCH_IDS:-10000}" "$VP" "$T/www/r" > "$T/ids.ok" <<'EOF'
+import http.client, os, random, sys
+n, k, port, out = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+os.makedirs(out, exist_ok=True)
+random.seed(7)
+c = http.client.HTTPConnection("127.0.0.1", port)
+for i in random.sample(range(n), min(k, n)):
+    rid = "GO-2099-%06d" % i
+    c.request("GET", "/api/v1/vulns/" + rid)
+    r = c.getresponse()
+    body = r.read()
+    if r.status == 200:
+        open(os.path.join(out, rid), "wb").write(body)
+        print(rid)
 EOF
-mkdir -p "$T/www/r"
-: > "$T/ids.ok"
-while read -r id; do   # withdrawn copies answer 404: keep the ids served
-  c=$(curl -s -o "$T/www/r/$id" -w '%{http_code}' "http://127.0.0.1:$VP/api/v1/vulns/$id")
-  if [ "$c" = 200 ]; then echo "$id" >> "$T/ids.ok"; else rm -f "$T/www/r/$id"; fi
-done < "$T/ids"
 mv "$T/ids.ok" "$T/ids"
 bytes=$(cat "$T"/www/r/* | wc -c)
 chmod -R a+rX "$T"     # nginx workers run as www-data
