@@ -5,10 +5,10 @@ DB      ?= ./vulnd.db
 SHARED  ?= $(abspath ../shared)
 MODE    ?= release
 
-PKGS    := sqlite3 jansson yaml-0.1 yajl libarchive libmicrohttpd libxml-2.0 zlib libsodium libcurl
+PKGS    := sqlite3 jansson yaml-0.1 yajl libarchive libmicrohttpd libxml-2.0 zlib libsodium libcurl libzstd
 # Debian packages the build and the tests need (checked by `make deps`).
 DEBS    := build-essential pkg-config clang libsqlite3-dev libjansson-dev libyaml-dev libsodium-dev \
-           libyajl-dev libarchive-dev libmicrohttpd-dev libxml2-dev zlib1g-dev libcurl4-openssl-dev cppcheck curl python3 python3-yaml python3-jsonschema python3-packaging python3-rpm python3-apt libmaven3-core-java default-jre-headless
+           libyajl-dev libarchive-dev libmicrohttpd-dev libxml2-dev zlib1g-dev libzstd-dev libcurl4-openssl-dev cppcheck curl python3 python3-yaml python3-jsonschema python3-packaging python3-zstandard python3-rpm python3-apt libmaven3-core-java default-jre-headless
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)

@@ -304,6 +304,14 @@ static const char *const vd_sqlite_migrations[] = {
 	 * it holds (the triggers parsed the whole document once per affected
 	 * entry, twice: most of the import time). */
 	"DROP TRIGGER IF EXISTS affected_cpe_add; DROP TRIGGER IF EXISTS affected_json_add;",
+
+	/* Stored documents (records.doc, sources.doc) are zstd frames from now
+	 * on, most of them with a dictionary trained on the database's own
+	 * documents (sqlite_doc.c); older text documents are read as they are. */
+	"CREATE TABLE zdicts("
+	"  id      INTEGER PRIMARY KEY,"   /* the dictionary id zstd writes into each frame */
+	"  dict    BLOB NOT NULL,"
+	"  created TEXT NOT NULL);",
 };
 
 #define VD_SQLITE_SCHEMA_LATEST ((int)(sizeof vd_sqlite_migrations / sizeof vd_sqlite_migrations[0]))

@@ -83,7 +83,7 @@ static const char *const stmt_sql[ST_COUNT_] = {
 	[ST_RESOLVE] = "SELECT record_id FROM aliases WHERE alias = ?1"
 	               " ORDER BY (alias = ?1 COLLATE BINARY) DESC,"
 	               " (record_id = alias COLLATE BINARY) DESC, rowid LIMIT 1",
-	[ST_DOC_BY_ID] = "SELECT doc FROM records WHERE id = ?1",
+	[ST_DOC_BY_ID] = "SELECT vd_doc(doc) FROM records WHERE id = ?1",
 	[ST_REC_OLD] = "SELECT hash, doc FROM records WHERE id = ?1",
 	[ST_REC_UPSERT] = "INSERT INTO records(id, state, published, modified, title_en, title_zh,"
 	                  " grade, doc, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
@@ -101,14 +101,14 @@ static const char *const stmt_sql[ST_COUNT_] = {
 	[ST_AFF_DEL] = "DELETE FROM affected WHERE record_id = ?1",
 	[ST_AFF_INS] = "INSERT INTO affected(record_id, idx, vendor, product, ecosystem, package, purl)"
 	               " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	[ST_SRC_GET] = "SELECT record_id, hash, doc FROM sources WHERE source = ?1 AND source_id = ?2",
+	[ST_SRC_GET] = "SELECT record_id, hash, vd_doc(doc) FROM sources WHERE source = ?1 AND source_id = ?2",
 	[ST_SRC_PUT] = "INSERT INTO sources(source, source_id, record_id, hash, doc)"
 	               " VALUES(?1, ?2, ?3, ?4, ?5)"
 	               " ON CONFLICT(source, source_id) DO UPDATE SET record_id = excluded.record_id,"
 	               " hash = excluded.hash, doc = excluded.doc"
 	               " WHERE record_id IS NOT excluded.record_id OR hash IS NOT excluded.hash"
 	               " OR doc IS NOT excluded.doc",
-	[ST_SRC_LIST] = "SELECT source, source_id, record_id, hash, doc FROM sources"
+	[ST_SRC_LIST] = "SELECT source, source_id, record_id, hash, vd_doc(doc) FROM sources"
 	                " WHERE record_id = ?1 ORDER BY source, source_id",
 	[ST_STATE_COUNTS] = "SELECT state, count(*) FROM records GROUP BY state",
 	[ST_COUNTS] = "SELECT (SELECT count(*) FROM aliases WHERE alias <> record_id),"
@@ -116,7 +116,7 @@ static const char *const stmt_sql[ST_COUNT_] = {
 	[ST_DBSIZE] = "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
 	[ST_INTEGRITY] = "PRAGMA integrity_check",
 	[ST_FKCHECK] = "PRAGMA foreign_key_check",
-	[ST_CHECK_RECS] = "SELECT id, state, published, modified, title_en, title_zh, grade, doc, hash"
+	[ST_CHECK_RECS] = "SELECT id, state, published, modified, title_en, title_zh, grade, vd_doc(doc), hash"
 	                  " FROM records ORDER BY id",
 	[ST_CHECK_ALIASES] = "SELECT alias FROM aliases WHERE record_id = ?1",
 	[ST_CHECK_CWES] = "SELECT cwe FROM record_cwes WHERE record_id = ?1",
@@ -224,9 +224,15 @@ static atomic_uint_fast64_t write_epoch;
 
 static int on_commit(void *arg)
 {
-	(void)arg;
 	atomic_fetch_add_explicit(&write_epoch, 1, memory_order_release);
-	return 0;   /* 0: let the commit go on */
+	if (arg)        /* called after an explicit COMMIT finished */
+		vd_sq_zip_committed(arg);
+	return 0;       /* 0: let the commit go on */
+}
+
+static void on_rollback(void *arg)
+{
+	vd_sq_zip_rolled_back(arg);
 }
 
 static uint64_t sq_write_epoch(void)
@@ -251,7 +257,7 @@ static int op_end(vd_sqlite *s, bool own, int ret)
 	}
 	if (ret == VD_OK && (ret = vd_sq_search_flush(s)) == VD_OK &&
 	    (ret = run(s, ST_COMMIT, "commit")) == VD_OK) {
-		on_commit(NULL);
+		on_commit(s);
 		return VD_OK;
 	}
 	/* Keep the first error message.  SQLite may already have rolled back. */
@@ -331,6 +337,7 @@ static void sq_close(vd_store *st)
 	for (int i = 0; i < VD_SQ_EXTRA_STMTS; i++)
 		sqlite3_finalize(s->xst[i]);
 	sqlite3_close(s->db);      /* rolls back an open transaction */
+	vd_sq_zip_close(s);
 	free(s->src_copy);
 	free(s);
 }
@@ -436,7 +443,7 @@ static int sq_commit(vd_store *st)
 		return rc;
 	}
 	if ((rc = run(s, ST_COMMIT, "commit")) == VD_OK)
-		on_commit(NULL);
+		on_commit(s);
 	return rc;
 }
 
@@ -639,8 +646,11 @@ static int put_locked(vd_sqlite *s, const vd_record *r, const char *doc, size_t 
 	if (exists) {
 		const char *oh = (const char *)sqlite3_column_text(q, 0);
 		if (streq(oh, hash)) {   /* only then read the (larger) doc */
-			const char *od = (const char *)sqlite3_column_text(q, 1);
-			same = od && (size_t)sqlite3_column_bytes(q, 1) == n && memcmp(od, doc, n) == 0;
+			const void *ob = sqlite3_column_blob(q, 1);
+			const char *od;
+			size_t on;
+			same = ob && vd_sq_zip_text(s, ob, (size_t)sqlite3_column_bytes(q, 1), &od, &on) == VD_OK &&
+			       on == n && memcmp(od, doc, n) == 0;
 		}
 		rc = SQLITE_DONE;
 	}
@@ -658,7 +668,13 @@ static int put_locked(vd_sqlite *s, const vd_record *r, const char *doc, size_t 
 	bind_text(q, 5, r->title.en);
 	bind_text(q, 6, r->title.zh);
 	bind_text(q, 7, r->grade);
-	sqlite3_bind_text(q, 8, doc, (int)n, SQLITE_STATIC);
+	const void *z;
+	size_t zn;
+	if ((rc = vd_sq_zip_compress(s, doc, n, &z, &zn))) {
+		sqlite3_reset(q);
+		return rc;
+	}
+	sqlite3_bind_blob(q, 8, z, (int)zn, SQLITE_STATIC);
 	bind_text(q, 9, hash);
 	if ((rc = done(s, q, sqlite3_step(q), "record_put")))
 		return rc;
@@ -779,7 +795,13 @@ static int sq_source_put(vd_store *st, const vd_source_doc *d)
 	bind_text(q, 2, d->source_id);
 	bind_text(q, 3, d->record_id);
 	bind_text(q, 4, d->hash);
-	bind_text(q, 5, d->json);
+	const void *z;
+	size_t zn;
+	if ((rc = vd_sq_zip_compress(s, d->json, strlen(d->json), &z, &zn))) {
+		sqlite3_clear_bindings(q);
+		return rc;
+	}
+	sqlite3_bind_blob(q, 5, z, (int)zn, SQLITE_STATIC);
 	return done(s, q, sqlite3_step(q), "source_put");
 }
 
@@ -1271,6 +1293,7 @@ int vd_store_sqlite_open(const char *path, vd_store **out)
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, 5000);
 	sqlite3_commit_hook(s->db, on_commit, NULL);
+	sqlite3_rollback_hook(s->db, on_rollback, s);
 	const char *file = sqlite3_db_filename(s->db, "main");
 	s->memory = !file || !*file;
 	char *err = NULL;
@@ -1284,7 +1307,7 @@ int vd_store_sqlite_open(const char *path, vd_store **out)
 		free(s);
 		return rc;
 	}
-	if ((rc = vd_sq_search_attach(s))) {   /* the search tokenizer, before any migration */
+	if ((rc = vd_sq_zip_open(s)) || (rc = vd_sq_search_attach(s))) {   /* the search tokenizer, before any migration */
 		sqlite3_close(s->db);
 		free(s);
 		return rc;

@@ -28,10 +28,10 @@ static const char *col(sqlite3_stmt *q, int i) { return (const char *)sqlite3_co
 
 /* ?1 a record's own id, exactly: one primary-key lookup, and the row the
  * alias order below would pick first anyway (exact case, its own id). */
-static const char SQL_DOC_ID[] = "SELECT id, state, modified, hash, doc FROM records WHERE id = ?1";
+static const char SQL_DOC_ID[] = "SELECT id, state, modified, hash, vd_doc(doc) FROM records WHERE id = ?1";
 /* ?1 id or alias: the same resolution order as resolve() in sqlite.c. */
 static const char SQL_DOC[] =
-	"SELECT r.id, r.state, r.modified, r.hash, r.doc FROM records r WHERE r.id = ("
+	"SELECT r.id, r.state, r.modified, r.hash, vd_doc(r.doc) FROM records r WHERE r.id = ("
 	" SELECT record_id FROM aliases WHERE alias = ?1"
 	" ORDER BY (alias = ?1 COLLATE BINARY) DESC, (record_id = alias COLLATE BINARY) DESC, rowid"
 	" LIMIT 1)";
@@ -114,10 +114,10 @@ int vd_sq_list(vd_store *st, const vd_list_query *lq, int (*cb)(void *ctx, const
 		                                 " (?5 IS NULL OR vendor = ?5 COLLATE NOCASE)"
 		                                 " AND (?6 IS NULL OR product = ?6 COLLATE NOCASE))");
 	if (lq->credit)
-		rc = rc ? rc : vd_buf_adds(&sql, " AND EXISTS (SELECT 1 FROM json_each(r.doc, '$.credits') c"
+		rc = rc ? rc : vd_buf_adds(&sql, " AND EXISTS (SELECT 1 FROM json_each(vd_doc(r.doc), '$.credits') c"
 		                                 " WHERE json_extract(c.value, '$.name') LIKE ?7 ESCAPE '\\')");
 	if (lq->library)
-		rc = rc ? rc : vd_buf_adds(&sql, " AND json_extract(r.doc, '$.library') = ?8 COLLATE NOCASE");
+		rc = rc ? rc : vd_buf_adds(&sql, " AND json_extract(vd_doc(r.doc), '$.library') = ?8 COLLATE NOCASE");
 	rc = rc ? rc : vd_buf_adds(&sql, " ORDER BY r.rowid DESC LIMIT ?9");
 	if (rc) {
 		vd_buf_free(&sql);
@@ -221,8 +221,9 @@ static const char SQL_BY_MONTH[] =
 	"SELECT substr(published, 1, 7), count(*) FROM records WHERE (?1 OR state = 'published')"
 	" AND published IS NOT NULL GROUP BY 1 ORDER BY 1";
 static const char SQL_BY_CLASS[] =
-	"SELECT coalesce(json_extract(doc, '$.class_code'), json_extract(doc, '$.class_text'), 'none'),"
-	" count(*) FROM records WHERE (?1 OR state = 'published') GROUP BY 1 ORDER BY 1";
+	"SELECT coalesce(json_extract(d, '$.class_code'), json_extract(d, '$.class_text'), 'none'), count(*)"
+	" FROM (SELECT vd_doc(doc) AS d FROM records WHERE (?1 OR state = 'published') LIMIT -1)"
+	" GROUP BY 1 ORDER BY 1";   /* LIMIT: not flattened, so each doc is decompressed once */
 
 int vd_sq_counts(vd_store *st, bool include_unpublished,
                  int (*cb)(void *ctx, const char *dim, const char *key, uint64_t n), void *ctx)
@@ -252,22 +253,22 @@ int vd_sq_counts(vd_store *st, bool include_unpublished,
 
 /* ?1 ecosystem, ?2 package, ?3 include_unpublished, ?4 after record id */
 static const char SQL_PKG[] =
-	"SELECT a.record_id, a.idx, r.state, r.modified, r.doc,"
-	" json_extract(r.doc, '$.affected[' || a.idx || ']') FROM affected a"
+	"SELECT a.record_id, a.idx, r.state, r.modified, vd_doc(r.doc), j.json FROM affected a"
 	" JOIN records r ON r.id = a.record_id"
+	" LEFT JOIN affected_json j ON j.record_id = a.record_id AND j.idx = a.idx"
 	" WHERE a.ecosystem = ?1 AND a.package = ?2 AND (?3 OR r.state = 'published')"
 	" AND (?4 IS NULL OR a.record_id > ?4) ORDER BY a.record_id, a.idx";
 /* ?1 purl (without version), ... */
 static const char SQL_PURL[] =
-	"SELECT a.record_id, a.idx, r.state, r.modified, r.doc,"
-	" json_extract(r.doc, '$.affected[' || a.idx || ']') FROM affected a"
+	"SELECT a.record_id, a.idx, r.state, r.modified, vd_doc(r.doc), j.json FROM affected a"
 	" JOIN records r ON r.id = a.record_id"
+	" LEFT JOIN affected_json j ON j.record_id = a.record_id AND j.idx = a.idx"
 	" WHERE a.purl = ?1 AND (?3 OR r.state = 'published')"
 	" AND (?4 IS NULL OR a.record_id > ?4) ORDER BY a.record_id, a.idx";
 /* ?1 text that must occur in the doc (commit hashes) */
 static const char SQL_DOC_HAS[] =
-	"SELECT r.id, -1, r.state, r.modified, r.doc, NULL FROM records r"
-	" WHERE instr(r.doc, ?1) > 0 AND (?3 OR r.state = 'published')"
+	"SELECT r.id, -1, r.state, r.modified, vd_doc(r.doc), NULL FROM records r"
+	" WHERE instr(vd_doc(r.doc), ?1) > 0 AND (?3 OR r.state = 'published')"
 	" AND (?4 IS NULL OR r.id > ?4) ORDER BY r.id";
 
 int vd_sq_affected_find(vd_store *st, const vd_pkg_query *pq, int (*cb)(void *ctx, const vd_pkg_row *row),

@@ -14,6 +14,8 @@
 #define VD_SQ_CORE_STMTS  48   /* statements of sqlite.c (enum in sqlite.c) */
 #define VD_SQ_EXTRA_STMTS 192  /* statements of the other files, cached by SQL address */
 
+typedef struct vd_sq_zip vd_sq_zip;
+
 typedef struct {
 	vd_store base;               /* must be first */
 	sqlite3 *db;
@@ -25,6 +27,7 @@ typedef struct {
 	bool failed;                 /* a write failed part-way in the caller's transaction */
 	bool search_pending;         /* full-text rows staged in temp.search_pending */
 	char failed_msg[256];        /* ... with this message */
+	vd_sq_zip *zip;              /* document compression (sqlite_doc.c) */
 } vd_sqlite;
 
 /* Prepare (once) and return a cached statement for sql (keyed by address). */
@@ -39,5 +42,20 @@ int vd_sq_bind_text(sqlite3_stmt *st, int i, const char *v);
  * marks the caller's transaction failed on error (see sqlite.c). */
 int vd_sq_op_begin(vd_sqlite *s, bool *own);
 int vd_sq_op_end(vd_sqlite *s, bool own, int ret);
+
+/* ---- stored documents (sqlite_doc.c) ---- */
+/* Set up compression and register vd_doc() on the connection. */
+int vd_sq_zip_open(vd_sqlite *s);
+void vd_sq_zip_close(vd_sqlite *s);
+/* doc as it is to be stored: *out (n bytes) points into a buffer of the
+ * connection, valid until its next compress or decompress. */
+int vd_sq_zip_compress(vd_sqlite *s, const char *doc, size_t n, const void **out, size_t *out_n);
+/* The JSON text of a stored document (compressed or not): *text points
+ * into blob or into the connection's buffer (NUL-terminated), valid until
+ * the next compress or decompress. */
+int vd_sq_zip_text(vd_sqlite *s, const void *blob, size_t n, const char **text, size_t *len);
+/* After an explicit COMMIT / any rollback of the connection. */
+void vd_sq_zip_committed(vd_sqlite *s);
+void vd_sq_zip_rolled_back(vd_sqlite *s);
 
 #endif

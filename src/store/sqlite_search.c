@@ -254,7 +254,7 @@ static const char SQL_RB_CLEAR_FTS[] =
 static const char SQL_RB_CLEAR_FTS2[] = "DELETE FROM search_fts_docsize";
 static const char SQL_RB_REINDEX[] = "INSERT INTO search_fts(search_fts) VALUES('rebuild')";
 static const char SQL_RB_CLEAR_DOCS[] = "DELETE FROM search_docs";
-static const char SQL_RB_RECORDS[] = "SELECT id, doc FROM records ORDER BY rowid";
+static const char SQL_RB_RECORDS[] = "SELECT id, vd_doc(doc) FROM records ORDER BY rowid";
 static const char SQL_RB_OPTIMIZE[] = "INSERT INTO search_fts(search_fts) VALUES('optimize')";
 
 static int run_simple(vd_sqlite *s, const char *sql, const char *what)
@@ -862,7 +862,7 @@ static const char SQL_CK_NOTEXT[] =
 static const char SQL_CK_ORPHAN[] =
 	"SELECT f.rowid FROM search_fts f WHERE NOT EXISTS(SELECT 1 FROM search_docs d WHERE d.docid = f.rowid)";
 static const char SQL_CK_ROWS[] =
-	"SELECT r.id, r.doc, d.state, nullif(d.published, ''), d.modified, d.grade, d.score, d.class_code,"
+	"SELECT r.id, vd_doc(r.doc), d.state, nullif(d.published, ''), d.modified, d.grade, d.score, d.class_code,"
 	" d.library, f.ids, f.title, f.body, f.other"
 	" FROM search_docs d JOIN records r ON r.id = d.record_id JOIN search_fts f ON f.rowid = d.docid";
 
