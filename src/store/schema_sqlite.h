@@ -312,6 +312,23 @@ static const char *const vd_sqlite_migrations[] = {
 	"  id      INTEGER PRIMARY KEY,"   /* the dictionary id zstd writes into each frame */
 	"  dict    BLOB NOT NULL,"
 	"  created TEXT NOT NULL);",
+
+	/* CPE candidates by "vendor:product" only, one row per product of an
+	 * entry (affected_cpe held one row per CPE, most of them repeating the
+	 * product): the key SBOM matching looks up, exactly.  The migration
+	 * cuts the old rows at the second ':' (escaped colons, which no real
+	 * vendor or product name here holds, are not told apart). */
+	"CREATE TABLE affected_vp("
+	"  vp        TEXT NOT NULL,"
+	"  record_id TEXT NOT NULL,"
+	"  idx       INTEGER NOT NULL,"
+	"  PRIMARY KEY(vp, record_id, idx),"
+	"  FOREIGN KEY(record_id, idx) REFERENCES affected(record_id, idx) ON DELETE CASCADE) WITHOUT ROWID;"
+	"CREATE INDEX affected_vp_entry ON affected_vp(record_id, idx);"
+	"INSERT OR IGNORE INTO affected_vp(vp, record_id, idx)"
+	" SELECT substr(vp, 1, instr(vp, ':') + instr(substr(vp, instr(vp, ':') + 1) || ':', ':') - 1), record_id, idx"
+	" FROM affected_cpe WHERE instr(vp, ':') > 0;"
+	"DROP TABLE affected_cpe;",
 };
 
 #define VD_SQLITE_SCHEMA_LATEST ((int)(sizeof vd_sqlite_migrations / sizeof vd_sqlite_migrations[0]))

@@ -533,54 +533,75 @@ static int put_alias(vd_sqlite *s, sqlite3_stmt *q, const char *alias, const cha
 	return done(s, q, sqlite3_step(q), "record_put: alias");
 }
 
-/* Rebuild the index rows of r (old ones already deleted). */
 /* The lookup rows of one affected entry that SBOM matching reads: its JSON
- * and the vendor:product part of each CPE (lower-case ASCII, after the
- * "cpe:2.3:x:" or "cpe:/x:" prefix). */
+ * (compressed like the documents) and each distinct "vendor:product" of its
+ * CPEs (lower-case, as in the formatted string: after "cpe:2.3:x:" or
+ * "cpe:/x:", up to the next unescaped ':'). */
 static const char SQL_AFF_JSON[] = "INSERT INTO affected_json(record_id, idx, json) VALUES(?1, ?2, ?3)";
-static const char SQL_AFF_CPE[] = "INSERT INTO affected_cpe(record_id, idx, vp) VALUES(?1, ?2, ?3)";
+static const char SQL_AFF_VP[] = "INSERT OR IGNORE INTO affected_vp(vp, record_id, idx) VALUES(?1, ?2, ?3)";
+
+/* "vendor:product" of a CPE into vp; false when it has none. */
+static bool cpe_vp(const char *c, char *vp, size_t cap)
+{
+	size_t skip = 0;
+	if (strncmp(c, "cpe:2.3:", 8) == 0 && c[8] && c[9] == ':')
+		skip = 10;
+	else if (strncmp(c, "cpe:/", 5) == 0 && c[5] && c[6] == ':')
+		skip = 7;
+	else
+		return false;
+	size_t n = 0;
+	int colons = 0;
+	for (const char *p = c + skip; *p && n + 2 < cap; p++) {
+		if (*p == ':' && ++colons == 2)
+			break;
+		if (*p == '\\' && p[1]) {   /* an escaped character stays with its escape */
+			vp[n++] = *p++;
+		}
+		vp[n++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
+	}
+	vp[n] = 0;
+	return n > 0;
+}
 
 static int put_affected_extra(vd_sqlite *s, const char *id, size_t idx, const vd_affected *a)
 {
 	sqlite3_stmt *q;
 	char *json = NULL;
+	const void *z;
+	size_t zn;
 	int rc = vd_sq_prep(s, SQL_AFF_JSON, &q);
 	if (!rc)
 		rc = vd_affected_to_json(a, &json);
+	if (!rc)
+		rc = vd_sq_zip_compress(s, json, strlen(json), &z, &zn);
+	free(json);
 	if (rc)
 		return rc;
 	bind_text(q, 1, id);
 	sqlite3_bind_int64(q, 2, (sqlite3_int64)idx);
-	sqlite3_bind_text(q, 3, json, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 3, z, (int)zn, SQLITE_STATIC);
 	rc = done(s, q, sqlite3_step(q), "record_put: affected entry");
-	free(json);
 	if (rc || !a->n_cpes)
 		return rc;
-	if ((rc = vd_sq_prep(s, SQL_AFF_CPE, &q)))
+	if ((rc = vd_sq_prep(s, SQL_AFF_VP, &q)))
 		return rc;
+	char last[512] = "";
 	for (size_t k = 0; k < a->n_cpes; k++) {
-		const char *c = a->cpes[k];
-		size_t skip = 0;
-		if (strncmp(c, "cpe:2.3:", 8) == 0 && c[8] && c[9] == ':')
-			skip = 10;
-		else if (strncmp(c, "cpe:/", 5) == 0 && c[5] && c[6] == ':')
-			skip = 7;
-		else
-			continue;
 		char vp[512];
-		size_t n = 0;
-		for (const char *p = c + skip; *p && n < sizeof vp - 1; p++)
-			vp[n++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
-		vp[n] = 0;
-		bind_text(q, 1, id);
-		sqlite3_bind_int64(q, 2, (sqlite3_int64)idx);
-		bind_text(q, 3, vp);
+		if (!cpe_vp(a->cpes[k], vp, sizeof vp) || strcmp(vp, last) == 0)
+			continue;   /* the same product as the CPE before: one row (OR IGNORE for the rest) */
+		memcpy(last, vp, sizeof last);
+		bind_text(q, 1, vp);
+		bind_text(q, 2, id);
+		sqlite3_bind_int64(q, 3, (sqlite3_int64)idx);
 		if ((rc = done(s, q, sqlite3_step(q), "record_put: affected CPE")))
 			return rc;
 	}
 	return VD_OK;
 }
 
+/* Rebuild the index rows of r (old ones already deleted). */
 static int put_index(vd_sqlite *s, const vd_record *r)
 {
 	sqlite3_stmt *q;

@@ -6,12 +6,12 @@
  *                     the ecosystem is compared in the same query: equal
  *                     (case-insensitive) or a release of it ("Debian" finds
  *                     "Debian:12").
- *   affected_cpe      record_id, idx, vp: the CPEs of an affected entry as
- *                     lower-case "vendor:product:..." (after the part), filled
- *                     by a trigger on affected inserts; candidates by a
- *                     "vendor:product" prefix are a range scan of its index.
- *   affected_json     record_id, idx, json: each entry's JSON, cut from the doc
- *                     by a trigger when the affected row is written, so a
+ *   affected_vp       vp, record_id, idx: each distinct lower-case
+ *                     "vendor:product" of an affected entry's CPEs, written
+ *                     with the entry (sqlite.c); the CPE lookup is one
+ *                     primary-key range.
+ *   affected_json     record_id, idx, json: each entry's JSON (compressed,
+ *                     read through vd_doc()), written with the entry, so a
  *                     candidate costs no parse of the whole record.
  *   vex_statements    (product, vuln_id) → state, justification, detail,
  *                     response, source, updated.
@@ -28,7 +28,7 @@ static vd_sqlite *H(vd_store *s) { return (vd_sqlite *)s; }
 
 static const char *col(sqlite3_stmt *q, int i) { return (const char *)sqlite3_column_text(q, i); }
 
-#define CAND_COLS "SELECT a.record_id, a.idx, r.state, r.grade, j.json"
+#define CAND_COLS "SELECT a.record_id, a.idx, r.state, r.grade, vd_doc(j.json)"
 
 /* ?1 purl, ?4 include_unpublished */
 static const char SQL_BY_PURL[] =
@@ -43,11 +43,11 @@ static const char SQL_BY_PKG[] =
 	" WHERE a.package = ?1 COLLATE NOCASE AND (a.ecosystem = ?2 COLLATE NOCASE"
 	" OR lower(substr(a.ecosystem, 1, length(?2) + 1)) = lower(?2 || ':'))"
 	" AND (?4 OR r.state = 'published') ORDER BY a.record_id, a.idx";
-/* ?1 "vendor:product", ?2 "vendor:product;" (the next key after every "vendor:product:..."), ?4 */
+/* ?1 "vendor:product", ?4 */
 static const char SQL_BY_CPE[] =
-	"SELECT DISTINCT c.record_id, c.idx, r.state, r.grade, j.json FROM affected_cpe c"
+	"SELECT c.record_id, c.idx, r.state, r.grade, vd_doc(j.json) FROM affected_vp c"
 	" JOIN records r ON r.id = c.record_id JOIN affected_json j ON j.record_id = c.record_id AND j.idx = c.idx"
-	" WHERE c.vp >= ?1 AND c.vp < ?2 AND (?4 OR r.state = 'published') ORDER BY c.record_id, c.idx";
+	" WHERE c.vp = ?1 AND (?4 OR r.state = 'published') ORDER BY c.record_id, c.idx";
 
 int vd_sq_match_candidates(vd_store *st, const vd_match_key *k, int (*cb)(void *ctx, const vd_match_row *r),
                            void *ctx)
@@ -58,9 +58,6 @@ int vd_sq_match_candidates(vd_store *st, const vd_match_key *k, int (*cb)(void *
 	const char *sql = k->purl ? SQL_BY_PURL : k->package ? SQL_BY_PKG : k->cpe_prefix ? SQL_BY_CPE : NULL;
 	if (!sql || (k->package && !k->ecosystem))
 		return vd_error_set(VD_EINVAL, "store: match_candidates needs a purl, ecosystem + package or a CPE prefix");
-	char aux[600];
-	if (k->cpe_prefix)
-		snprintf(aux, sizeof aux, "%.590s;", k->cpe_prefix);
 	if ((k->package && strlen(k->ecosystem) > 512) || (k->cpe_prefix && strlen(k->cpe_prefix) > 590))
 		return vd_error_set(VD_EINVAL, "store: match_candidates: key too long");
 	sqlite3_stmt *q;
@@ -76,7 +73,6 @@ int vd_sq_match_candidates(vd_store *st, const vd_match_key *k, int (*cb)(void *
 		vd_sq_bind_text(q, 2, k->ecosystem);
 	} else {
 		vd_sq_bind_text(q, 1, k->cpe_prefix);
-		vd_sq_bind_text(q, 2, aux);
 	}
 	sqlite3_bind_int(q, 4, k->include_unpublished ? 1 : 0);
 	int ret = VD_OK;

@@ -954,6 +954,66 @@ static void t_sqlite_migrate_old_and_empty(void)
 	rm_db("junk.db");
 }
 
+/* A database made before documents were compressed and before affected_vp:
+ * its text documents read as they are, its affected_cpe rows become one
+ * affected_vp row per product, and a CPE lookup finds them. */
+static int count_rows(void *ctx, const vd_match_row *row)
+{
+	(void)row;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static void t_sqlite_migrate_cpe_rows(void)
+{
+	const char *path = tmp_path("cpe.db");
+	/* today's schema taken back to before those two migrations */
+	vd_store *s = NULL;
+	REQUIRE(vd_store_open(path, &s) == VD_OK);
+	REQUIRE(vd_store_migrate(s) == VD_OK);
+	vd_store_close(s);
+	int before = 0;   /* the version that the zdicts migration upgrades from */
+	while (before < VD_SQLITE_SCHEMA_LATEST && !strstr(vd_sqlite_migrations[before], "CREATE TABLE zdicts"))
+		before++;
+	REQUIRE(before < VD_SQLITE_SCHEMA_LATEST - 1);
+	REQUIRE(strstr(vd_sqlite_migrations[before + 1], "CREATE TABLE affected_vp") != NULL);
+	char uv[400];
+	snprintf(uv, sizeof uv, "DROP TABLE affected_vp; DROP TABLE zdicts;"
+	         "CREATE TABLE affected_cpe(record_id TEXT NOT NULL, idx INTEGER NOT NULL, vp TEXT NOT NULL,"
+	         " FOREIGN KEY(record_id, idx) REFERENCES affected(record_id, idx) ON DELETE CASCADE);"
+	         "PRAGMA user_version = %d", before);
+	REQUIRE(raw_exec(path, uv) == SQLITE_OK);
+	REQUIRE(raw_exec(path,
+	        "INSERT INTO records(id, state, doc, hash) VALUES('CVE-2000-0002', 'published',"
+	        " '{\"affected\":[{\"cpes\":[\"cpe:2.3:a:acme:widget:1.0:*:*:*:*:*:*:*\"],\"product\":\"widget\","
+	        "\"vendor\":\"acme\"}],\"id\":\"CVE-2000-0002\",\"state\":\"published\"}', 'x');"
+	        "INSERT INTO affected(record_id, idx, vendor, product) VALUES('CVE-2000-0002', 0, 'acme', 'widget');"
+	        "INSERT INTO affected_json(record_id, idx, json) VALUES('CVE-2000-0002', 0,"
+	        " '{\"cpes\":[\"cpe:2.3:a:acme:widget:1.0:*:*:*:*:*:*:*\"],\"product\":\"widget\",\"vendor\":\"acme\"}');"
+	        "INSERT INTO affected_cpe(record_id, idx, vp) VALUES('CVE-2000-0002', 0, 'acme:widget:1.0:*:*:*:*:*:*:*'),"
+	        " ('CVE-2000-0002', 0, 'acme:widget:2.0:*:*:*:*:*:*:*'), ('CVE-2000-0002', 0, 'acme:gadget:-:*:*:*:*:*:*:*');")
+	        == SQLITE_OK);
+	s = NULL;
+	REQUIRE(vd_store_open(path, &s) == VD_OK);
+	CHECK_INT(vd_store_migrate(s), VD_OK);
+	char *n = raw_text(path, "SELECT group_concat(vp, ' ') FROM (SELECT vp FROM affected_vp ORDER BY vp)");
+	CHECK_STR(n, "acme:gadget acme:widget");
+	free(n);
+	char *gone = raw_text(path, "SELECT count(*) FROM sqlite_master WHERE name = 'affected_cpe'");
+	CHECK_STR(gone, "0");
+	free(gone);
+	int found = 0;
+	vd_match_key k = {.cpe_prefix = "acme:widget"};
+	CHECK_INT(s->ops->match_candidates(s, &k, count_rows, &found), VD_OK);
+	CHECK_INT(found, 1);
+	vd_record *r = NULL;
+	CHECK_INT(vd_store_get(s, "CVE-2000-0002", &r), VD_OK);
+	CHECK(r && r->n_affected == 1);
+	vd_record_free(r);
+	vd_store_close(s);
+	rm_db("cpe.db");
+}
+
 static void t_sqlite_newer_version(void)
 {
 	const char *path = tmp_path("new.db");
@@ -1086,6 +1146,7 @@ int main(void)
 	if (mkdtemp(tmpdir)) {
 		RUN(t_sqlite_wal_reopen);
 		RUN(t_sqlite_migrate_old_and_empty);
+		RUN(t_sqlite_migrate_cpe_rows);
 		RUN(t_sqlite_newer_version);
 		RUN(t_sqlite_check_detects_corruption);
 		RUN(t_sqlite_failed_write_rolls_back);
