@@ -410,9 +410,10 @@ typedef struct vd_store_ops {
 	 * with exactly this id (aliases are not followed). */
 	int (*record_hash)(vd_store *s, const char *id, char out[17]);
 	/* record_put for a caller that already holds the record's canonical JSON
-	 * (doc must equal what vd_record_to_json(r) gives): saves encoding twice
-	 * on the import path. */
-	int (*record_put_doc)(vd_store *s, const vd_record *r, const char *doc, size_t n);
+	 * (doc must equal what vd_record_to_json(r) gives) and, unless hash is
+	 * NULL, its vd_hash64_hex: saves encoding and hashing twice on the
+	 * import path. */
+	int (*record_put_doc)(vd_store *s, const vd_record *r, const char *doc, size_t n, const char *hash);
 	/* ---- disclosure cases (issue 7; appended; src/store/sqlite_case.c;
 	 * types above vd_store_ops).  Writes are atomic like the auth ops. ---- */
 	/* New case (r->id ignored); *id gets its number. */

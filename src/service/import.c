@@ -210,7 +210,7 @@ int vd_svc_rebuild(vd_service *svc, const char *record_id, const vd_merge_src *f
 		if (exists && strcmp(oldhash, newhash) == 0) {
 			*outcome = 'u';
 		} else {
-			rc = svc->store->ops->record_put_doc(svc->store, merged, newjson, strlen(newjson));
+			rc = svc->store->ops->record_put_doc(svc->store, merged, newjson, strlen(newjson), newhash);
 			*outcome = exists ? 'c' : 'a';
 		}
 	}
@@ -311,6 +311,8 @@ typedef struct {
 	pthread_mutex_t mu;
 	pthread_cond_t not_empty, not_full;
 	bool stop;               /* the store side gave up: the reader stops too */
+	bool reader_waits;       /* the reader sleeps on a full queue ... */
+	bool store_waits;        /* the store side sleeps on an empty one */
 	vd_format fmt;
 	const char *path;
 } pipe_t;
@@ -329,8 +331,10 @@ static void event_free(event *e)
 static int push(pipe_t *p, event *e, bool force)
 {
 	pthread_mutex_lock(&p->mu);
-	while (p->n == QCAP && (force || !p->stop))
+	while (p->n == QCAP && (force || !p->stop)) {
+		p->reader_waits = true;
 		pthread_cond_wait(&p->not_full, &p->mu);
+	}
 	if (p->stop && !force) {
 		pthread_mutex_unlock(&p->mu);
 		event_free(e);
@@ -338,7 +342,10 @@ static int push(pipe_t *p, event *e, bool force)
 	}
 	p->q[(p->head + p->n) % QCAP] = *e;
 	p->n++;
-	pthread_cond_signal(&p->not_empty);
+	if (p->store_waits) {
+		p->store_waits = false;
+		pthread_cond_signal(&p->not_empty);
+	}
 	pthread_mutex_unlock(&p->mu);
 	return VD_OK;
 }
@@ -346,12 +353,20 @@ static int push(pipe_t *p, event *e, bool force)
 static void pop(pipe_t *p, event *out)
 {
 	pthread_mutex_lock(&p->mu);
-	while (p->n == 0)
+	while (p->n == 0) {
+		p->store_waits = true;
 		pthread_cond_wait(&p->not_empty, &p->mu);
+	}
 	*out = p->q[p->head];
 	p->head = (p->head + 1) % QCAP;
 	p->n--;
-	pthread_cond_signal(&p->not_full);
+	/* wake a waiting reader only once half the queue is free: one wake-up
+	 * per QCAP/2 events instead of one per event (the store side is the
+	 * slower one, so the queue is mostly full) */
+	if (p->reader_waits && p->n <= QCAP / 2) {
+		p->reader_waits = false;
+		pthread_cond_signal(&p->not_full);
+	}
 	pthread_mutex_unlock(&p->mu);
 }
 

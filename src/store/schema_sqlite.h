@@ -329,6 +329,18 @@ static const char *const vd_sqlite_migrations[] = {
 	" SELECT substr(vp, 1, instr(vp, ':') + instr(substr(vp, instr(vp, ':') + 1) || ':', ':') - 1), record_id, idx"
 	" FROM affected_cpe WHERE instr(vp, ':') > 0;"
 	"DROP TABLE affected_cpe;",
+
+	/* Each affected entry's JSON moves into its row (one b-tree less per
+	 * entry), and the package and purl indexes skip the rows without one
+	 * (every CPE-only entry of NVD, CNNVD, CNVD). */
+	"ALTER TABLE affected ADD COLUMN json BLOB;"
+	"UPDATE affected SET json = (SELECT j.json FROM affected_json j"
+	" WHERE j.record_id = affected.record_id AND j.idx = affected.idx);"
+	"DROP TABLE affected_json;"
+	"DROP INDEX affected_package; DROP INDEX affected_purl; DROP INDEX affected_package_nocase;"
+	"CREATE INDEX affected_package ON affected(ecosystem, package) WHERE package IS NOT NULL;"
+	"CREATE INDEX affected_purl ON affected(purl) WHERE purl IS NOT NULL;"
+	"CREATE INDEX affected_package_nocase ON affected(package COLLATE NOCASE) WHERE package IS NOT NULL;",
 };
 
 #define VD_SQLITE_SCHEMA_LATEST ((int)(sizeof vd_sqlite_migrations / sizeof vd_sqlite_migrations[0]))

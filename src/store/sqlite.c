@@ -99,8 +99,8 @@ static const char *const stmt_sql[ST_COUNT_] = {
 	[ST_CWE_DEL] = "DELETE FROM record_cwes WHERE record_id = ?1",
 	[ST_CWE_INS] = "INSERT INTO record_cwes(record_id, cwe) VALUES(?1, ?2) ON CONFLICT DO NOTHING",
 	[ST_AFF_DEL] = "DELETE FROM affected WHERE record_id = ?1",
-	[ST_AFF_INS] = "INSERT INTO affected(record_id, idx, vendor, product, ecosystem, package, purl)"
-	               " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_AFF_INS] = "INSERT INTO affected(record_id, idx, vendor, product, ecosystem, package, purl, json)"
+	               " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[ST_SRC_GET] = "SELECT record_id, hash, vd_doc(doc) FROM sources WHERE source = ?1 AND source_id = ?2",
 	[ST_SRC_PUT] = "INSERT INTO sources(source, source_id, record_id, hash, doc)"
 	               " VALUES(?1, ?2, ?3, ?4, ?5)"
@@ -533,11 +533,9 @@ static int put_alias(vd_sqlite *s, sqlite3_stmt *q, const char *alias, const cha
 	return done(s, q, sqlite3_step(q), "record_put: alias");
 }
 
-/* The lookup rows of one affected entry that SBOM matching reads: its JSON
- * (compressed like the documents) and each distinct "vendor:product" of its
- * CPEs (lower-case, as in the formatted string: after "cpe:2.3:x:" or
- * "cpe:/x:", up to the next unescaped ':'). */
-static const char SQL_AFF_JSON[] = "INSERT INTO affected_json(record_id, idx, json) VALUES(?1, ?2, ?3)";
+/* The lookup rows of one affected entry that SBOM matching reads: each
+ * distinct "vendor:product" of its CPEs (lower-case, as in the formatted
+ * string: after "cpe:2.3:x:" or "cpe:/x:", up to the next unescaped ':'). */
 static const char SQL_AFF_VP[] = "INSERT OR IGNORE INTO affected_vp(vp, record_id, idx) VALUES(?1, ?2, ?3)";
 
 /* "vendor:product" of a CPE into vp; false when it has none. */
@@ -564,27 +562,11 @@ static bool cpe_vp(const char *c, char *vp, size_t cap)
 	return n > 0;
 }
 
-static int put_affected_extra(vd_sqlite *s, const char *id, size_t idx, const vd_affected *a)
+static int put_affected_cpes(vd_sqlite *s, const char *id, size_t idx, const vd_affected *a)
 {
 	sqlite3_stmt *q;
-	char *json = NULL;
-	const void *z;
-	size_t zn;
-	int rc = vd_sq_prep(s, SQL_AFF_JSON, &q);
-	if (!rc)
-		rc = vd_affected_to_json(a, &json);
-	if (!rc)
-		rc = vd_sq_zip_compress(s, json, strlen(json), &z, &zn);
-	free(json);
+	int rc = vd_sq_prep(s, SQL_AFF_VP, &q);
 	if (rc)
-		return rc;
-	bind_text(q, 1, id);
-	sqlite3_bind_int64(q, 2, (sqlite3_int64)idx);
-	sqlite3_bind_blob(q, 3, z, (int)zn, SQLITE_STATIC);
-	rc = done(s, q, sqlite3_step(q), "record_put: affected entry");
-	if (rc || !a->n_cpes)
-		return rc;
-	if ((rc = vd_sq_prep(s, SQL_AFF_VP, &q)))
 		return rc;
 	char last[512] = "";
 	for (size_t k = 0; k < a->n_cpes; k++) {
@@ -632,8 +614,22 @@ static int put_index(vd_sqlite *s, const vd_record *r)
 		bind_text(q, 5, a->ecosystem);
 		bind_text(q, 6, a->package);
 		bind_text(q, 7, a->purl);
+		/* the entry's JSON, compressed like the documents: what SBOM
+		 * matching decodes instead of the whole record */
+		char *json = NULL;
+		const void *z;
+		size_t zn;
+		if ((rc = vd_affected_to_json(a, &json)) == VD_OK &&
+		    (rc = vd_sq_zip_compress(s, json, strlen(json), &z, &zn)) == VD_OK)
+			sqlite3_bind_blob(q, 8, z, (int)zn, SQLITE_STATIC);
+		free(json);
+		if (rc) {
+			sqlite3_reset(q);
+			sqlite3_clear_bindings(q);
+			return rc;
+		}
 		if ((rc = done(s, q, sqlite3_step(q), "record_put: affected")) ||
-		    (rc = put_affected_extra(s, r->id, i, a)))
+		    (a->n_cpes && (rc = put_affected_cpes(s, r->id, i, a))))
 			return rc;
 	}
 	return VD_OK;
@@ -706,7 +702,7 @@ static int put_locked(vd_sqlite *s, const vd_record *r, const char *doc, size_t 
 	return vd_sq_search_put(s, r);   /* the full-text index, same transaction */
 }
 
-static int sq_record_put_doc(vd_store *st, const vd_record *r, const char *doc, size_t n)
+static int sq_record_put_doc(vd_store *st, const vd_record *r, const char *doc, size_t n, const char *given)
 {
 	vd_sqlite *s = H(st);
 	if (!r || !doc)
@@ -717,7 +713,10 @@ static int sq_record_put_doc(vd_store *st, const vd_record *r, const char *doc, 
 	if (n > (size_t)1 << 30)
 		return vd_error_set(VD_ETOOBIG, "store: record %s: document of %zu bytes is too big", r->id, n);
 	char hash[17];
-	doc_hash(doc, n, hash);
+	if (given && strlen(given) == 16)
+		memcpy(hash, given, sizeof hash);
+	else
+		doc_hash(doc, n, hash);
 	bool own;
 	if ((rc = op_begin(s, &own)) == VD_OK)
 		rc = op_end(s, own, put_locked(s, r, doc, n, hash));
@@ -732,7 +731,7 @@ static int sq_record_put(vd_store *st, const vd_record *r)
 	int rc = vd_record_to_json(r, &doc);
 	if (rc)
 		return rc;
-	rc = sq_record_put_doc(st, r, doc, strlen(doc));
+	rc = sq_record_put_doc(st, r, doc, strlen(doc), NULL);
 	free(doc);
 	return rc;
 }

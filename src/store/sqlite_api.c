@@ -253,16 +253,14 @@ int vd_sq_counts(vd_store *st, bool include_unpublished,
 
 /* ?1 ecosystem, ?2 package, ?3 include_unpublished, ?4 after record id */
 static const char SQL_PKG[] =
-	"SELECT a.record_id, a.idx, r.state, r.modified, vd_doc(r.doc), vd_doc(j.json) FROM affected a"
+	"SELECT a.record_id, a.idx, r.state, r.modified, vd_doc(r.doc), vd_doc(a.json) FROM affected a"
 	" JOIN records r ON r.id = a.record_id"
-	" LEFT JOIN affected_json j ON j.record_id = a.record_id AND j.idx = a.idx"
 	" WHERE a.ecosystem = ?1 AND a.package = ?2 AND (?3 OR r.state = 'published')"
 	" AND (?4 IS NULL OR a.record_id > ?4) ORDER BY a.record_id, a.idx";
 /* ?1 purl (without version), ... */
 static const char SQL_PURL[] =
-	"SELECT a.record_id, a.idx, r.state, r.modified, vd_doc(r.doc), vd_doc(j.json) FROM affected a"
+	"SELECT a.record_id, a.idx, r.state, r.modified, vd_doc(r.doc), vd_doc(a.json) FROM affected a"
 	" JOIN records r ON r.id = a.record_id"
-	" LEFT JOIN affected_json j ON j.record_id = a.record_id AND j.idx = a.idx"
 	" WHERE a.purl = ?1 AND (?3 OR r.state = 'published')"
 	" AND (?4 IS NULL OR a.record_id > ?4) ORDER BY a.record_id, a.idx";
 /* ?1 text that must occur in the doc (commit hashes) */

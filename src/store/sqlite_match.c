@@ -10,9 +10,9 @@
  *                     "vendor:product" of an affected entry's CPEs, written
  *                     with the entry (sqlite.c); the CPE lookup is one
  *                     primary-key range.
- *   affected_json     record_id, idx, json: each entry's JSON (compressed,
- *                     read through vd_doc()), written with the entry, so a
- *                     candidate costs no parse of the whole record.
+ *   affected.json     each entry's JSON (compressed, read through vd_doc()),
+ *                     written with the entry, so a candidate costs no parse
+ *                     of the whole record.
  *   vex_statements    (product, vuln_id) → state, justification, detail,
  *                     response, source, updated.
  *
@@ -28,25 +28,23 @@ static vd_sqlite *H(vd_store *s) { return (vd_sqlite *)s; }
 
 static const char *col(sqlite3_stmt *q, int i) { return (const char *)sqlite3_column_text(q, i); }
 
-#define CAND_COLS "SELECT a.record_id, a.idx, r.state, r.grade, vd_doc(j.json)"
+#define CAND_COLS "SELECT a.record_id, a.idx, r.state, r.grade, vd_doc(a.json)"
 
 /* ?1 purl, ?4 include_unpublished */
 static const char SQL_BY_PURL[] =
 	CAND_COLS " FROM affected a JOIN records r ON r.id = a.record_id"
-	" JOIN affected_json j ON j.record_id = a.record_id AND j.idx = a.idx"
 	" WHERE a.purl = ?1 AND (?4 OR r.state = 'published') ORDER BY a.record_id, a.idx";
 /* ?1 package, ?2 ecosystem, ?4 include_unpublished.  (No LIKE with a bound
  * pattern: SQLite re-prepares such a statement whenever the pattern changes.) */
 static const char SQL_BY_PKG[] =
 	CAND_COLS " FROM affected a JOIN records r ON r.id = a.record_id"
-	" JOIN affected_json j ON j.record_id = a.record_id AND j.idx = a.idx"
 	" WHERE a.package = ?1 COLLATE NOCASE AND (a.ecosystem = ?2 COLLATE NOCASE"
 	" OR lower(substr(a.ecosystem, 1, length(?2) + 1)) = lower(?2 || ':'))"
 	" AND (?4 OR r.state = 'published') ORDER BY a.record_id, a.idx";
 /* ?1 "vendor:product", ?4 */
 static const char SQL_BY_CPE[] =
-	"SELECT c.record_id, c.idx, r.state, r.grade, vd_doc(j.json) FROM affected_vp c"
-	" JOIN records r ON r.id = c.record_id JOIN affected_json j ON j.record_id = c.record_id AND j.idx = c.idx"
+	"SELECT c.record_id, c.idx, r.state, r.grade, vd_doc(a.json) FROM affected_vp c"
+	" JOIN records r ON r.id = c.record_id JOIN affected a ON a.record_id = c.record_id AND a.idx = c.idx"
 	" WHERE c.vp = ?1 AND (?4 OR r.state = 'published') ORDER BY c.record_id, c.idx";
 
 int vd_sq_match_candidates(vd_store *st, const vd_match_key *k, int (*cb)(void *ctx, const vd_match_row *r),
