@@ -19,6 +19,8 @@ typedef struct vd_buf {
 /* Initialise with a maximum size in bytes (0 = 64 MiB default). */
 void vd_buf_init(vd_buf *b, size_t max);
 int  vd_buf_add(vd_buf *b, const void *p, size_t n);
+/* Make room for n more bytes (and the NUL) without appending. */
+int  vd_buf_reserve(vd_buf *b, size_t n);
 int  vd_buf_adds(vd_buf *b, const char *s);
 int  vd_buf_addc(vd_buf *b, char c);
 int  vd_buf_printf(vd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -167,13 +167,29 @@ typedef struct {
 	bool first;      /* no member written yet in the current object/array */
 } enc;
 
-static void raw(enc *e, const char *s, size_t n)
+/* Appends with the room check inline: the encoder makes many small ones. */
+static inline void raw(enc *e, const char *s, size_t n)
 {
-	if (!e->err)
-		e->err = vd_buf_add(&e->b, s, n);
+	vd_buf *b = &e->b;
+	if (b->len + n < b->cap) {   /* cap never exceeds max + 1 */
+		memcpy(b->data + b->len, s, n);
+		b->len += n;
+		b->data[b->len] = 0;
+	} else if (!e->err) {
+		e->err = vd_buf_add(b, s, n);
+	}
 }
 
-static void rawc(enc *e, char c) { raw(e, &c, 1); }
+static inline void rawc(enc *e, char c)
+{
+	vd_buf *b = &e->b;
+	if (b->len + 1 < b->cap) {
+		b->data[b->len++] = c;
+		b->data[b->len] = 0;
+	} else if (!e->err) {
+		e->err = vd_buf_add(b, &c, 1);
+	}
+}
 
 static void str(enc *e, const char *s)
 {
@@ -299,6 +315,7 @@ int vd_affected_to_json(const vd_affected *a, char **out)
 {
 	enc e = {.first = true};
 	vd_buf_init(&e.b, 0);
+	e.err = vd_buf_reserve(&e.b, 1024);
 	open_(&e, '{');
 	enc_affected(&e, a);
 	close_(&e, '}');
@@ -314,6 +331,7 @@ int vd_record_to_json(const vd_record *r, char **out)
 {
 	enc e = {.first = true};
 	vd_buf_init(&e.b, 0);
+	e.err = vd_buf_reserve(&e.b, 4096);   /* most records fit: no regrowth */
 	open_(&e, '{');
 	if (r->n_affected) {
 		key(&e, "affected");

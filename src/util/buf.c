@@ -48,6 +48,13 @@ int vd_buf_add(vd_buf *b, const void *p, size_t n)
 	return VD_OK;
 }
 
+int vd_buf_reserve(vd_buf *b, size_t n)
+{
+	if (n > b->max - b->len)
+		return vd_error_set(VD_ETOOBIG, "buffer limit of %zu bytes exceeded", b->max);
+	return grow(b, b->len + n);
+}
+
 int vd_buf_adds(vd_buf *b, const char *s) { return vd_buf_add(b, s, strlen(s)); }
 int vd_buf_addc(vd_buf *b, char c) { return vd_buf_add(b, &c, 1); }
 
