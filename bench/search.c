@@ -23,6 +23,7 @@
 #include "vulnd/service.h"
 #include "vulnd/store.h"
 #include "vulnd/error.h"
+#include "../src/store/sqlite_int.h"   /* the store's connection, for the scaling copies */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -348,16 +349,26 @@ static void url_encode(const char *s, char *out, size_t n)
 static void http_bench(const char *vulnd, const char *dbpath)
 {
 	int port = 20000 + (int)(getpid() % 20000);
-	char listen[64], *argv[8];
+	char listen[64], conf[300], *argv[10];
 	snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
+	/* no per-client rate limit: the bench is one client asking fast */
+	snprintf(conf, sizeof conf, "%s.bench.conf", dbpath);
+	FILE *cf = fopen(conf, "w");
+	if (!cf) {
+		printf("  HTTP: cannot write %s\n", conf);
+		return;
+	}
+	fprintf(cf, "rate_limit = 0\naccess_log = off\nper_ip_connection_limit = 10000\n");
+	fclose(cf);
 	argv[0] = (char *)vulnd;
 	argv[1] = "--db";
 	argv[2] = (char *)dbpath;
 	argv[3] = "serve";
-	argv[4] = "--listen";
-	argv[5] = listen;
-	argv[6] = "--access-log=off";
-	argv[7] = NULL;
+	argv[4] = "--config";
+	argv[5] = conf;
+	argv[6] = "--listen";
+	argv[7] = listen;
+	argv[8] = NULL;
 	pid_t pid;
 	if (posix_spawn(&pid, vulnd, NULL, NULL, argv, environ) != 0) {
 		printf("  HTTP: cannot start %s\n", vulnd);
@@ -393,6 +404,7 @@ static void http_bench(const char *vulnd, const char *dbpath)
 	}
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
+	unlink(conf);
 }
 
 /* ---- main ---- */
@@ -447,28 +459,37 @@ int main(int argc, char **argv)
 	relevance(svc, db);
 	vd_service_close(svc);
 
-	/* 2. scale up: copies of the real records with renumbered ids */
+	/* 2. scale up: copies of the real records with renumbered ids, with
+	 * their CWE and affected rows (what the facets and filters join).  The
+	 * copies go through the store's connection: stored documents may be
+	 * compressed, and vd_doc() (registered there) gives their text; the
+	 * copies are stored as plain JSON text, which the store reads as well. */
 	int copies = real > 0 ? (int)((target + real - 1) / real) - 1 : 0;
+	sqlite3_close(db);
+	vd_store *st;
+	if (vd_store_open(path, &st))
+		die("store open");
+	sqlite3 *sdb = ((vd_sqlite *)st)->db;
 	t0 = now();
-	exec(db, "DROP TABLE tri");
-	exec(db, "BEGIN");
+	exec(sdb, "BEGIN");
 	for (int k = 1; k <= copies; k++) {
 		char sql[1024];
 		snprintf(sql, sizeof sql,
 		         "INSERT INTO records(id, state, published, modified, title_en, title_zh, grade, doc, hash)"
 		         " SELECT id || '-S%d', state, published, modified, title_en, title_zh, grade,"
-		         " json_set(doc, '$.id', id || '-S%d'), hash FROM records WHERE instr(id, '-S') = 0", k, k);
-		exec(db, sql);
+		         " json_set(vd_doc(doc), '$.id', id || '-S%d'), hash FROM records WHERE instr(id, '-S') = 0;"
+		         "INSERT INTO record_cwes(record_id, cwe) SELECT record_id || '-S%d', cwe FROM record_cwes"
+		         " WHERE instr(record_id, '-S') = 0;"
+		         "INSERT INTO affected(record_id, idx, vendor, product, ecosystem, package, purl)"
+		         " SELECT record_id || '-S%d', idx, vendor, product, ecosystem, package, purl FROM affected"
+		         " WHERE instr(record_id, '-S') = 0",
+		         k, k, k, k);
+		exec(sdb, sql);
 	}
-	exec(db, "COMMIT");
-	n = one_double(db, "SELECT count(*) FROM records");
+	exec(sdb, "COMMIT");
+	n = one_double(sdb, "SELECT count(*) FROM records");
 	printf("\n2. scaled catalogue: %.0f records (%d renumbered copies of the real ones) written in %.1f s\n", n, copies,
 	       now() - t0);
-	sqlite3_close(db);
-
-	vd_store *st;
-	if (vd_store_open(path, &st))
-		die("store open");
 	t0 = now();
 	if (st->ops->search_rebuild(st))
 		die("rebuild");

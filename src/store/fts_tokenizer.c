@@ -370,7 +370,8 @@ static fts5_api *fts5_api_of(sqlite3 *db)
  * idf(p) = ln((N - n(p) + 0.5) / (n(p) + 0.5)), at least 1e-6, with n(p) the
  * rows holding the phrase (counted once per query; 1 for a one-phrase query,
  * where it would not change the order).  Returns -score, so
- * ORDER BY ascending puts the best first, like bm25(). */
+ * ORDER BY ascending puts the best first, like bm25().  An argument after
+ * the weights may give the column sizes (vd_rank_sizes, search_int.h). */
 #define RANK_K1 1.2
 #define RANK_B  0.75
 #define RANK_MAX_COLS 16
@@ -454,9 +455,18 @@ static void vd_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 			tf[ip * RANK_MAX_COLS + ic] += 1;
 	}
 	double score = 0, norm[RANK_MAX_COLS];
+	/* column sizes: given in memory (a last argument, see vd_rank_sizes)
+	 * or FTS5's docsize row */
+	const vd_rank_sizes *given = nval > nc ? sqlite3_value_pointer(val[nval - 1], VD_RANK_SIZES_TYPE) : NULL;
+	sqlite3_int64 rowid = given ? api->xRowid(fts) : -1;
+	if (given && (rowid < 0 || rowid >= given->n || given->ncol != nc))
+		given = NULL;
 	for (int c = 0; c < nc; c++) {
 		int len = 0;
-		api->xColumnSize(fts, c, &len);
+		if (given)
+			len = (int)given->sz[rowid * nc + c];
+		else
+			api->xColumnSize(fts, c, &len);
 		norm[c] = RANK_K1 * (1 - RANK_B + RANK_B * (double)len / d->avg[c]);
 	}
 	for (int p = 0; p < np; p++)

@@ -28,6 +28,18 @@ typedef int (*vd_fts_token_cb)(void *ctx, int flags, const char *tok, int n, int
  * UTF-8 bytes are separators.  No allocation. */
 int vd_fts_tokenize(const char *text, int n, bool query, vd_fts_token_cb cb, void *ctx);
 
+/* Column sizes in tokens known beforehand (sqlite_search.c keeps them in
+ * memory): passed to vd_rank() as a last argument bound with
+ * sqlite3_bind_pointer(..., VD_RANK_SIZES_TYPE, ...), so that ranking does
+ * not read the FTS5 docsize row of every match.  sz[docid * ncol + c];
+ * rows at or beyond n are read from FTS5 as usual. */
+typedef struct {
+	const uint32_t *sz;
+	int64_t n;
+	int ncol;
+} vd_rank_sizes;
+#define VD_RANK_SIZES_TYPE "vd_rank_sizes"
+
 /* Register the tokenizer as "vd" on db (through fts5_api). */
 int vd_fts_register(sqlite3 *db);
 

@@ -28,6 +28,7 @@ typedef struct {
 	bool search_pending;         /* full-text rows staged in temp.search_pending */
 	char failed_msg[256];        /* ... with this message */
 	vd_sq_zip *zip;              /* document compression (sqlite_doc.c) */
+	struct vd_search_cache *search_cache;   /* the search fast path's memory (sqlite_search.c) */
 } vd_sqlite;
 
 /* Prepare (once) and return a cached statement for sql (keyed by address). */

@@ -39,6 +39,14 @@
  * than SEARCH_RANK_MAX records match, the most recently indexed first.
  * Cursor ("next_cursor"): the sort key of the last hit, so a page is a
  * keyset range and costs the same at any depth.
+ *
+ * Two ways to the same answer: the SQL statements (join search_docs per
+ * match, one more statement per facet), and for a text query filtered by
+ * visibility only, the fast path (search_cache below: the filter columns,
+ * facet lists and FTS5 column sizes in memory, one walk of the doclist for
+ * total and facets, one more with vd_rank for the ranked page).  Setting
+ * VD_SEARCH_NOCACHE in the environment forces the SQL statements
+ * (t_search compares both).
  */
 #include "search_int.h"
 #include "vulnd/error.h"
@@ -47,6 +55,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define SEARCH_TEXT_MAX 1024      /* bytes of query text */
 #define SEARCH_WORDS 16           /* words per query */
@@ -318,6 +327,8 @@ static void fn_rebuild(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 }
 
+static void cache_attach(vd_sqlite *s);
+
 int vd_sq_search_attach(vd_sqlite *s)
 {
 	int rc = vd_fts_register(s->db);
@@ -332,6 +343,7 @@ int vd_sq_search_attach(vd_sqlite *s)
 	if (sqlite3_create_function_v2(s->db, "vd_search_rebuild", 0, SQLITE_UTF8 | SQLITE_DIRECTONLY, s,
 	                               fn_rebuild, NULL, NULL, NULL) != SQLITE_OK)
 		return vd_error_set(VD_EIO, "sqlite: cannot register vd_search_rebuild: %s", sqlite3_errmsg(s->db));
+	cache_attach(s);
 	return VD_OK;
 }
 
@@ -686,6 +698,924 @@ static int run_facet(vd_sqlite *s, const char *sql, const vd_search_query *qy, c
 	return vd_sq_done(s, q, rc == SQLITE_ROW ? SQLITE_DONE : rc, "search: facet");
 }
 
+/* ---- the fast path: per-connection memory of the filter columns ----
+ *
+ * A text query whose only filter is visibility (published, or all for
+ * VD_VIEW_ALL) is answered without joining search_docs per match: one walk
+ * of the FTS5 doclist (rowids only) gives the total and the facets from
+ * arrays indexed by docid, and a second walk (with vd_rank) keeps the best
+ * page in a heap ordered exactly like SQL_PAGE_RANK (rank, published desc,
+ * docid desc).  Only the page's rows are read from search_docs/records.
+ * The arrays are loaded once per connection and data version (PRAGMA
+ * data_version + this connection's total changes), never inside a
+ * transaction (a rollback would not move the key); any other query shape,
+ * or a cache that cannot be loaded, takes the SQL statements above.  The
+ * results are the same either way (t_search checks both paths agree). */
+
+#define DOC_PRESENT 1
+#define DOC_PUBLISHED 2
+
+typedef struct {
+	char **v;        /* sorted (binary order; vendors: NOCASE then binary) */
+	uint32_t n;
+} strset;
+
+typedef struct {
+	uint32_t *off;   /* docid -> [off[d], off[d+1]) in ids */
+	uint32_t *ids;
+	uint32_t nids;
+} csr;
+
+typedef struct vd_search_cache {
+	vd_sqlite *s;
+	bool valid, have_lists;
+	sqlite3_int64 dv, changes;
+	double loaded_at, load_secs; /* monotonic end of the last load, its duration */
+	uint32_t n;                  /* arrays hold docids 0..n-1 */
+	uint8_t *flags;
+	uint16_t *grade, *year;      /* 0 = none, else 1 + index into grades / years */
+	uint32_t *pub;               /* 2 * index of the published text in pubs */
+	strset grades, years, pubs;
+	uint32_t *colsz;             /* NCOL token counts per docid (FTS5 docsize), for vd_rank */
+	vd_rank_sizes sizes;
+	/* vendor and CWE lists, loaded the first time facets are asked */
+	strset vendors, cwes;
+	uint32_t *vgroup;            /* vendor spelling -> first spelling of its NOCASE group */
+	csr vl, cl;
+} search_cache;
+
+static void strset_free(strset *t)
+{
+	for (uint32_t i = 0; i < t->n; i++)
+		free(t->v[i]);
+	free(t->v);
+	memset(t, 0, sizeof *t);
+}
+
+static void csr_free(csr *c)
+{
+	free(c->off);
+	free(c->ids);
+	memset(c, 0, sizeof *c);
+}
+
+static void cache_clear(search_cache *c)
+{
+	free(c->flags);
+	free(c->grade);
+	free(c->year);
+	free(c->pub);
+	free(c->colsz);
+	strset_free(&c->grades);
+	strset_free(&c->years);
+	strset_free(&c->pubs);
+	strset_free(&c->vendors);
+	strset_free(&c->cwes);
+	free(c->vgroup);
+	csr_free(&c->vl);
+	csr_free(&c->cl);
+	vd_sqlite *s = c->s;
+	memset(c, 0, sizeof *c);
+	c->s = s;
+}
+
+/* The connection's cache hangs off its handle (vd_sqlite.search_cache);
+ * it is also the user data of the SQL function vd_search_cache(), so
+ * SQLite frees it when the connection closes. */
+static void cache_destroy(void *p)
+{
+	search_cache *c = p;
+	if (!c)
+		return;
+	if (c->s && c->s->search_cache == c)
+		c->s->search_cache = NULL;
+	cache_clear(c);
+	free(c);
+}
+
+static void fn_cache(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	sqlite3_result_null(ctx);
+}
+
+/* vd_search_flag(p): the int p points to (bound with sqlite3_bind_pointer,
+ * type "vd_search_flag"), read on every row; 0 for anything else. */
+static void fn_flag(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const int *p = sqlite3_value_pointer(argv[0], "vd_search_flag");
+	sqlite3_result_int(ctx, p ? *p : 0);
+}
+
+/* Called from vd_sq_search_attach.  No memory: no cache (the SQL
+ * statements answer everything). */
+static void cache_attach(vd_sqlite *s)
+{
+	search_cache *c = calloc(1, sizeof *c);
+	if (!c)
+		return;
+	c->s = s;
+	sqlite3_create_function_v2(s->db, "vd_search_flag", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL, fn_flag, NULL,
+	                           NULL, NULL);
+	/* on failure SQLite calls cache_destroy itself */
+	if (sqlite3_create_function_v2(s->db, "vd_search_cache", 0, SQLITE_UTF8 | SQLITE_DIRECTONLY, c, fn_cache,
+	                               NULL, NULL, cache_destroy) == SQLITE_OK)
+		s->search_cache = c;
+}
+
+static search_cache *cache_find(vd_sqlite *s)
+{
+	return s->search_cache;
+}
+
+/* Interning strings while loading: ids in order of first sight, then
+ * renumbered in sorted order (strset). */
+typedef struct {
+	char **v;
+	uint32_t n, cap;
+	uint32_t *slot;   /* 1 + id, 0 empty */
+	uint32_t nslot;   /* power of two */
+} interner;
+
+static uint32_t str_hash(const char *p)
+{
+	uint32_t h = 2166136261u;
+	for (; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h;
+}
+
+/* id of t (added if new), UINT32_MAX on no memory */
+static uint32_t intern(interner *in, const char *t)
+{
+	if (in->n * 2 >= in->nslot) {
+		uint32_t ns = in->nslot ? in->nslot * 2 : 1024;
+		uint32_t *sl = calloc(ns, sizeof *sl);
+		if (!sl)
+			return UINT32_MAX;
+		for (uint32_t i = 0; i < in->n; i++) {
+			uint32_t h = str_hash(in->v[i]) & (ns - 1);
+			while (sl[h])
+				h = (h + 1) & (ns - 1);
+			sl[h] = i + 1;
+		}
+		free(in->slot);
+		in->slot = sl;
+		in->nslot = ns;
+	}
+	uint32_t h = str_hash(t) & (in->nslot - 1);
+	while (in->slot[h]) {
+		if (strcmp(in->v[in->slot[h] - 1], t) == 0)
+			return in->slot[h] - 1;
+		h = (h + 1) & (in->nslot - 1);
+	}
+	if (in->n == in->cap) {
+		uint32_t nc = in->cap ? in->cap * 2 : 256;
+		char **v = realloc(in->v, nc * sizeof *v);
+		if (!v)
+			return UINT32_MAX;
+		in->v = v;
+		in->cap = nc;
+	}
+	if (!(in->v[in->n] = strdup(t)))
+		return UINT32_MAX;
+	in->slot[h] = in->n + 1;
+	return in->n++;
+}
+
+static int cmp_bin(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* NOCASE (ASCII case folding, as SQLite's NOCASE), then binary: the
+ * spellings of one vendor group are neighbours, the smallest first. */
+static int cmp_nocase(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	int r = sqlite3_stricmp(x, y);
+	return r ? r : strcmp(x, y);
+}
+
+/* Sort the interned strings into t; map[old id] = new id (caller frees). */
+static uint32_t *intern_sort(interner *in, strset *t, int (*cmp)(const void *, const void *))
+{
+	free(in->slot);
+	in->slot = NULL;
+	uint32_t *map = malloc((in->n ? in->n : 1) * sizeof *map);
+	char **sorted = malloc((in->n ? in->n : 1) * sizeof *sorted);
+	if (!map || !sorted) {
+		free(map);
+		free(sorted);
+		return NULL;   /* intern_free frees the strings */
+	}
+	memcpy(sorted, in->v, in->n * sizeof *sorted);
+	qsort(sorted, in->n, sizeof *sorted, cmp);
+	/* map old ids through a temporary (string address -> new index) */
+	for (uint32_t k = 0; k < in->n; k++) {
+		/* binary search of in->v[k] among sorted by address identity */
+		uint32_t lo = 0, hi = in->n;
+		while (lo < hi) {
+			uint32_t mid = (lo + hi) / 2;
+			int r = cmp(&sorted[mid], &in->v[k]);
+			if (r < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		map[k] = lo;   /* strings are distinct: lo is its place */
+	}
+	free(in->v);
+	t->v = sorted;   /* the strings move to t */
+	t->n = in->n;
+	in->v = NULL;
+	in->n = in->cap = 0;
+	return map;
+}
+
+static void intern_free(interner *in)
+{
+	for (uint32_t i = 0; i < in->n; i++)
+		free(in->v[i]);
+	free(in->v);
+	free(in->slot);
+	memset(in, 0, sizeof *in);
+}
+
+static const char SQL_C_MAX[] = "SELECT coalesce(max(docid), 0) FROM search_docs";
+static const char SQL_C_DOCS[] = "SELECT docid, state = 'published', grade, published FROM search_docs";
+static const char SQL_C_VENDORS[] =
+	"SELECT d.docid, a.vendor FROM search_docs d JOIN affected a ON a.record_id = d.record_id"
+	" WHERE a.vendor IS NOT NULL";
+static const char SQL_C_CWES[] =
+	"SELECT d.docid, c.cwe FROM search_docs d JOIN record_cwes c ON c.record_id = d.record_id";
+static const char SQL_C_VERSION[] = "PRAGMA data_version";
+
+#define CACHE_DOCS_MAX (64u << 20)
+
+static int cache_load_docs(search_cache *c)
+{
+	vd_sqlite *s = c->s;
+	sqlite3_stmt *q;
+	int rc = vd_sq_prep(s, SQL_C_MAX, &q);
+	if (rc)
+		return rc;
+	rc = sqlite3_step(q);
+	sqlite3_int64 mx = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+	if ((rc = vd_sq_done(s, q, rc == SQLITE_ROW ? SQLITE_DONE : rc, "search cache")))
+		return rc;
+	if (mx < 0 || mx >= CACHE_DOCS_MAX)
+		return VD_EUNSUPPORTED;
+	c->n = (uint32_t)mx + 1;
+	c->flags = calloc(c->n, 1);
+	c->grade = calloc(c->n, sizeof *c->grade);
+	c->year = calloc(c->n, sizeof *c->year);
+	c->pub = calloc(c->n, sizeof *c->pub);
+	if (!c->flags || !c->grade || !c->year || !c->pub)
+		return VD_ENOMEM;
+	interner ig = {0}, iy = {0}, ip = {0};
+	if ((rc = vd_sq_prep(s, SQL_C_DOCS, &q)))
+		return rc;
+	int ret = VD_OK;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		sqlite3_int64 d = sqlite3_column_int64(q, 0);
+		if (d < 0 || d >= c->n)
+			continue;
+		const char *g = (const char *)sqlite3_column_text(q, 2);
+		const char *p = (const char *)sqlite3_column_text(q, 3);
+		c->flags[d] = DOC_PRESENT | (sqlite3_column_int(q, 1) ? DOC_PUBLISHED : 0);
+		uint32_t gi = g ? intern(&ig, g) : 0, yi = 0, pi = intern(&ip, p ? p : "");
+		if (p && *p) {
+			char y[5];
+			snprintf(y, sizeof y, "%.4s", p);   /* substr(published, 1, 4) of ASCII dates */
+			yi = intern(&iy, y);
+		}
+		if (gi == UINT32_MAX || yi == UINT32_MAX || pi == UINT32_MAX || ig.n >= 65535 || iy.n >= 65535) {
+			ret = VD_ENOMEM;
+			break;
+		}
+		c->grade[d] = g ? (uint16_t)(gi + 1) : 0;
+		c->year[d] = p && *p ? (uint16_t)(yi + 1) : 0;
+		c->pub[d] = pi;
+	}
+	rc = vd_sq_done(s, q, ret ? SQLITE_DONE : rc, "search cache: documents");
+	uint32_t *mg = NULL, *my = NULL, *mp = NULL;
+	if (!ret && !rc) {
+		mg = intern_sort(&ig, &c->grades, cmp_bin);
+		my = intern_sort(&iy, &c->years, cmp_bin);
+		mp = intern_sort(&ip, &c->pubs, cmp_bin);
+		if (!mg || !my || !mp)
+			ret = VD_ENOMEM;
+	}
+	if (!ret && !rc)
+		for (uint32_t d = 0; d < c->n; d++) {
+			if (!c->flags[d])
+				continue;
+			if (c->grade[d])
+				c->grade[d] = (uint16_t)(mg[c->grade[d] - 1] + 1);
+			if (c->year[d])
+				c->year[d] = (uint16_t)(my[c->year[d] - 1] + 1);
+			c->pub[d] = 2 * mp[c->pub[d]];
+		}
+	free(mg);
+	free(my);
+	free(mp);
+	intern_free(&ig);
+	intern_free(&iy);
+	intern_free(&ip);
+	return ret ? ret : rc;
+}
+
+/* FTS5's docsize rows: one varint (SQLite's format) per column. */
+static const char SQL_C_SIZES[] = "SELECT id, sz FROM search_fts_docsize";
+
+static int cache_load_sizes(search_cache *c)
+{
+	vd_sqlite *s = c->s;
+	if (!(c->colsz = calloc((size_t)c->n * NCOL, sizeof *c->colsz)))
+		return VD_ENOMEM;
+	sqlite3_stmt *q;
+	int rc = vd_sq_prep(s, SQL_C_SIZES, &q);
+	if (rc)
+		return rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		sqlite3_int64 d = sqlite3_column_int64(q, 0);
+		const unsigned char *b = sqlite3_column_blob(q, 1);
+		int len = sqlite3_column_bytes(q, 1), at = 0;
+		if (d < 0 || d >= c->n)
+			continue;
+		for (int col = 0; col < NCOL && b; col++) {
+			uint64_t v = 0;
+			int k = 0;
+			while (at < len && k < 9) {
+				unsigned char x = b[at++];
+				k++;
+				if (k == 9) {
+					v = (v << 8) | x;
+					break;
+				}
+				v = (v << 7) | (x & 0x7f);
+				if (!(x & 0x80))
+					break;
+			}
+			c->colsz[(size_t)d * NCOL + (size_t)col] = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+		}
+	}
+	rc = vd_sq_done(s, q, rc, "search cache: column sizes");
+	c->sizes = (vd_rank_sizes){c->colsz, c->n, NCOL};
+	return rc;
+}
+
+/* docid -> list of string ids from (docid, text) rows. */
+static int cache_load_list(search_cache *c, const char *sql, strset *t, csr *l,
+                           int (*cmp)(const void *, const void *))
+{
+	vd_sqlite *s = c->s;
+	sqlite3_stmt *q;
+	int rc = vd_sq_prep(s, sql, &q), ret = VD_OK;
+	if (rc)
+		return rc;
+	interner in = {0};
+	uint32_t *pd = NULL, *pv = NULL, np = 0, cap = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		sqlite3_int64 d = sqlite3_column_int64(q, 0);
+		const char *v = (const char *)sqlite3_column_text(q, 1);
+		if (d < 0 || d >= c->n || !v)
+			continue;
+		if (np == cap) {
+			uint32_t nc = cap ? cap * 2 : 4096;
+			uint32_t *a = realloc(pd, nc * sizeof *a), *b = a ? realloc(pv, nc * sizeof *b) : NULL;
+			if (a)
+				pd = a;
+			if (b)
+				pv = b;
+			if (!a || !b) {
+				ret = VD_ENOMEM;
+				break;
+			}
+			cap = nc;
+		}
+		uint32_t id = intern(&in, v);
+		if (id == UINT32_MAX) {
+			ret = VD_ENOMEM;
+			break;
+		}
+		pd[np] = (uint32_t)d;
+		pv[np++] = id;
+	}
+	rc = vd_sq_done(s, q, ret ? SQLITE_DONE : rc, "search cache: facet lists");
+	uint32_t *map = NULL;
+	if (!ret && !rc && !(map = intern_sort(&in, t, cmp)))
+		ret = VD_ENOMEM;
+	if (!ret && !rc) {
+		l->off = calloc((size_t)c->n + 1, sizeof *l->off);
+		l->ids = malloc((np ? np : 1) * sizeof *l->ids);
+		if (!l->off || !l->ids)
+			ret = VD_ENOMEM;
+	}
+	if (!ret && !rc) {   /* counting sort by docid */
+		for (uint32_t i = 0; i < np; i++)
+			l->off[pd[i] + 1]++;
+		for (uint32_t d = 0; d < c->n; d++)
+			l->off[d + 1] += l->off[d];
+		uint32_t *fill = calloc((size_t)c->n, sizeof *fill);
+		if (!fill) {
+			ret = VD_ENOMEM;
+		} else {
+			for (uint32_t i = 0; i < np; i++)
+				l->ids[l->off[pd[i]] + fill[pd[i]]++] = map[pv[i]];
+			free(fill);
+			l->nids = np;
+		}
+	}
+	free(map);
+	free(pd);
+	free(pv);
+	intern_free(&in);
+	return ret ? ret : rc;
+}
+
+/* End the loader's read transaction, whatever happens. */
+static void end_read(vd_sqlite *s)
+{
+	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK && !sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* The cache, loaded and current, or NULL (then use SQL). */
+static search_cache *cache_get(vd_sqlite *s, bool lists)
+{
+	search_cache *c = cache_find(s);
+	if (!c || !sqlite3_get_autocommit(s->db))
+		return NULL;
+	sqlite3_stmt *q;
+	if (vd_sq_prep(s, SQL_C_VERSION, &q))
+		return NULL;
+	int rc = sqlite3_step(q);
+	sqlite3_int64 dv = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+	if (vd_sq_done(s, q, rc == SQLITE_ROW ? SQLITE_DONE : rc, "search cache: data version") || dv < 0)
+		return NULL;
+	sqlite3_int64 ch = sqlite3_total_changes64(s->db);
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (c->valid && (c->dv != dv || c->changes != ch)) {
+		/* Writes keep coming (an import): reload at most once per ten
+		 * load times, the SQL statements answer in between. */
+		if (now - c->loaded_at < 10 * c->load_secs)
+			return NULL;
+		cache_clear(c);
+	}
+	if (!c->valid) {
+		/* one read transaction: the arrays describe one state of the data */
+		if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+			return NULL;
+		rc = cache_load_docs(c);
+		if (!rc)
+			rc = cache_load_sizes(c);
+		end_read(s);
+		if (rc) {
+			cache_clear(c);
+			return NULL;
+		}
+		c->valid = true;
+		c->dv = dv;
+		c->changes = ch;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		c->loaded_at = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+		c->load_secs = c->loaded_at - now;
+	}
+	if (lists && !c->have_lists) {
+		if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+			return NULL;
+		rc = cache_load_list(c, SQL_C_VENDORS, &c->vendors, &c->vl, cmp_nocase);
+		if (!rc)
+			rc = cache_load_list(c, SQL_C_CWES, &c->cwes, &c->cl, cmp_bin);
+		end_read(s);
+		if (!rc && !(c->vgroup = malloc((c->vendors.n ? c->vendors.n : 1) * sizeof *c->vgroup)))
+			rc = VD_ENOMEM;
+		for (uint32_t i = 0; !rc && i < c->vendors.n; i++)
+			c->vgroup[i] = i && sqlite3_stricmp(c->vendors.v[i - 1], c->vendors.v[i]) == 0 ? c->vgroup[i - 1] : i;
+		if (rc) {
+			cache_clear(c);
+			return NULL;
+		}
+		c->have_lists = true;
+		double t0 = c->loaded_at;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		c->loaded_at = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+		c->load_secs += c->loaded_at - (t0 > now ? t0 : now);
+	}
+	return c;
+}
+
+/* ---- fast path queries ---- */
+
+static const char SQL_F_SCAN[] =
+	"SELECT rowid, CASE WHEN vd_search_flag(?2) THEN vd_rank(search_fts, 10.0, 8.0, 3.0, 1.0, ?3) END"
+	" FROM search_fts WHERE search_fts MATCH ?1";
+static const char SQL_F_ROW[] =
+	"SELECT d.docid, d.record_id, r.title_en, r.title_zh, d.published, d.grade, d.state, d.modified, d.score"
+	" FROM search_docs d JOIN records r ON r.id = d.record_id WHERE d.docid = ?1";
+
+static bool visible(const search_cache *c, sqlite3_int64 d, bool all)
+{
+	return d >= 0 && d < c->n && (c->flags[d] & DOC_PRESENT) && (all || (c->flags[d] & DOC_PUBLISHED));
+}
+
+static void facet_put(vd_facet *f, const char *v, uint64_t count)
+{
+	size_t n = strlen(v), max = sizeof f->v[0].value - 1;
+	if (n > max) {   /* cut at a UTF-8 boundary */
+		n = max;
+		while (n > 0 && ((unsigned char)v[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(f->v[f->n].value, v, n);
+	f->v[f->n].value[n] = 0;
+	f->v[f->n].count = count;
+	f->n++;
+}
+
+/* Top VD_FACET_TOP of cnt[0..n) by count (descending), ties by before(). */
+typedef bool (*tie_fn)(const search_cache *c, uint32_t a, uint32_t b, const uint32_t *aux);
+
+static void facet_top(const search_cache *c, vd_facet *f, const uint64_t *cnt, uint32_t n, tie_fn before,
+                      const uint32_t *aux, const strset *names, bool by_aux)
+{
+	uint32_t top[VD_FACET_TOP];
+	int k = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (!cnt[i])
+			continue;
+		int j = k < VD_FACET_TOP ? k++ : VD_FACET_TOP;
+		/* insertion: move worse ones down */
+		while (j > 0 && (cnt[i] > cnt[top[j - 1]] || (cnt[i] == cnt[top[j - 1]] && before(c, i, top[j - 1], aux)))) {
+			if (j < VD_FACET_TOP)
+				top[j] = top[j - 1];
+			j--;
+		}
+		if (j < VD_FACET_TOP)
+			top[j] = i;
+	}
+	f->n = 0;
+	for (int i = 0; i < k; i++)
+		facet_put(f, names->v[by_aux ? aux[top[i]] : top[i]], cnt[top[i]]);
+}
+
+static bool tie_asc(const search_cache *c, uint32_t a, uint32_t b, const uint32_t *aux)
+{
+	(void)c;
+	(void)aux;
+	return a < b;
+}
+
+static bool tie_desc(const search_cache *c, uint32_t a, uint32_t b, const uint32_t *aux)
+{
+	(void)c;
+	(void)aux;
+	return a > b;
+}
+
+/* vendor groups: by the smallest spelling among the matches (binary) */
+static bool tie_vendor(const search_cache *c, uint32_t a, uint32_t b, const uint32_t *aux)
+{
+	return strcmp(c->vendors.v[aux[a]], c->vendors.v[aux[b]]) < 0;
+}
+
+/* Page order of SQL_PAGE_RANK: rank, then published newest first, then docid. */
+typedef struct {
+	double rk;
+	uint32_t pub;
+	sqlite3_int64 docid;
+} page_key;
+
+static bool key_before(const page_key *a, const page_key *b)
+{
+	if (a->rk != b->rk)
+		return a->rk < b->rk;
+	if (a->pub != b->pub)
+		return a->pub > b->pub;
+	return a->docid > b->docid;
+}
+
+/* heap with the last (worst) kept key at the root */
+static void heap_down(page_key *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, w = i;
+		if (l < n && key_before(&h[w], &h[l]))
+			w = l;
+		if (r < n && key_before(&h[w], &h[r]))
+			w = r;
+		if (w == i)
+			return;
+		page_key t = h[i];
+		h[i] = h[w];
+		h[w] = t;
+		i = w;
+	}
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	return key_before(a, b) ? -1 : key_before(b, a) ? 1 : 0;
+}
+
+/* 2 * index of p in pubs when present, else 2 * (its insertion point) - 1:
+ * comparable with the doubled indexes of c->pub. */
+static uint32_t pub_ord(const search_cache *c, const char *p)
+{
+	uint32_t lo = 0, hi = c->pubs.n;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		if (strcmp(c->pubs.v[mid], p) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < c->pubs.n && strcmp(c->pubs.v[lo], p) == 0)
+		return 2 * lo;
+	return 2 * lo - 1;   /* lo > 0: the caller handles a date below every stored one */
+}
+
+/* One walk of the matches: the total, (when f) the four facets, and (when
+ * rank) the keys of the ranked page, rows offset .. offset + want - 1 in
+ * *keys (caller frees; NULL when not ranked).  vd_rank is computed only
+ * when ranking (vd_search_flag() reads the flag per row). */
+static int fast_scan(search_cache *c, const parsed *pq, bool all, vd_facet *f, int rank, int offset, int want,
+                     uint64_t *total, page_key **keys, int *got)
+{
+	vd_sqlite *s = c->s;
+	uint64_t *cg = NULL, *cy = NULL, *cv = NULL, *cc = NULL;
+	uint32_t *vstamp = NULL, *vmin = NULL;
+	size_t k = (size_t)offset + (size_t)want, nh = 0;
+	page_key *h = rank ? malloc(k * sizeof *h) : NULL;
+	*keys = NULL;
+	*got = 0;
+	if (f) {
+		cg = calloc((size_t)c->grades.n + 1, sizeof *cg);
+		cy = calloc((size_t)c->years.n + 1, sizeof *cy);
+		cv = calloc((size_t)c->vendors.n + 1, sizeof *cv);
+		cc = calloc((size_t)c->cwes.n + 1, sizeof *cc);
+		vstamp = calloc((size_t)c->vendors.n + 1, sizeof *vstamp);
+		vmin = malloc(((size_t)c->vendors.n + 1) * sizeof *vmin);
+	}
+	int rc = VD_OK, flag = rank != 0;
+	sqlite3_stmt *q;
+	if ((f && (!cg || !cy || !cv || !cc || !vstamp || !vmin)) || (rank && !h))
+		rc = vd_error_set(VD_ENOMEM, "search: out of memory for the page or the facets");
+	page_key after = {0, 0, 0};
+	if (rank && pq->has_cursor) {
+		after.rk = pq->c_rank;
+		after.docid = pq->c_docid;
+		/* a cursor date below every stored one ('' is the least, so only
+		 * when no record lacks a date): no stored date is below or equal
+		 * to it; UINT32_MAX marks that */
+		bool below = c->pubs.n == 0 || strcmp(pq->c_pub, c->pubs.v[0]) < 0;
+		after.pub = below ? UINT32_MAX : pub_ord(c, pq->c_pub);
+	}
+	if (!rc && !(rc = vd_sq_prep(s, SQL_F_SCAN, &q))) {
+		sqlite3_bind_text(q, 1, pq->match.data, (int)pq->match.len, SQLITE_STATIC);
+		sqlite3_bind_pointer(q, 2, &flag, "vd_search_flag", NULL);
+		sqlite3_bind_pointer(q, 3, &c->sizes, VD_RANK_SIZES_TYPE, NULL);
+		uint64_t n = 0;
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+			sqlite3_int64 d = sqlite3_column_int64(q, 0);
+			if (!visible(c, d, all))
+				continue;
+			n++;
+			if (f) {
+				if (c->grade[d])
+					cg[c->grade[d] - 1]++;
+				if (c->year[d])
+					cy[c->year[d] - 1]++;
+				for (uint32_t i = c->vl.off[d]; i < c->vl.off[d + 1]; i++) {
+					uint32_t sp = c->vl.ids[i], g = c->vgroup[sp];
+					if (vstamp[g] != (uint32_t)d + 1) {   /* distinct records per group */
+						if (!cv[g] || sp < vmin[g])
+							vmin[g] = sp;
+						cv[g]++;
+						vstamp[g] = (uint32_t)d + 1;
+					} else if (sp < vmin[g]) {
+						vmin[g] = sp;
+					}
+				}
+				for (uint32_t i = c->cl.off[d]; i < c->cl.off[d + 1]; i++)
+					cc[c->cl.ids[i]]++;
+			}
+			if (!flag)
+				continue;
+			page_key key = {sqlite3_column_double(q, 1), c->pub[d], d};
+			if (pq->has_cursor) {
+				/* rk > c_rank OR (rk = c_rank AND (pub < c_pub OR (pub = c_pub AND docid < c_docid))) */
+				bool ok = key.rk > after.rk;
+				if (!ok && key.rk == after.rk && after.pub != UINT32_MAX)
+					ok = key.pub < after.pub || (key.pub == after.pub && key.docid < after.docid);
+				if (!ok)
+					continue;
+			}
+			if (nh < k) {
+				h[nh++] = key;
+				if (nh == k)   /* make the heap */
+					for (size_t i = k / 2; i-- > 0;)
+						heap_down(h, k, i);
+			} else if (key_before(&key, &h[0])) {
+				h[0] = key;
+				heap_down(h, k, 0);
+			}
+		}
+		rc = vd_sq_done(s, q, rc, "search");
+		*total = n;
+	}
+	if (!rc && f) {
+		facet_top(c, &f[VD_FACET_GRADE], cg, c->grades.n, tie_asc, NULL, &c->grades, false);
+		facet_top(c, &f[VD_FACET_YEAR], cy, c->years.n, tie_desc, NULL, &c->years, false);
+		facet_top(c, &f[VD_FACET_VENDOR], cv, c->vendors.n, tie_vendor, vmin, &c->vendors, true);
+		facet_top(c, &f[VD_FACET_CWE], cc, c->cwes.n, tie_asc, NULL, &c->cwes, false);
+	}
+	free(cg);
+	free(cy);
+	free(cv);
+	free(cc);
+	free(vstamp);
+	free(vmin);
+	if (rc || !flag) {
+		free(h);
+		return rc;
+	}
+	qsort(h, nh, sizeof *h, cmp_key);
+	if (nh > (size_t)offset) {
+		memmove(h, h + offset, (nh - (size_t)offset) * sizeof *h);
+		*got = (int)(nh - (size_t)offset);
+	}
+	*keys = h;   /* possibly empty, but not NULL: ranked */
+	return VD_OK;
+}
+
+/* One hit of a page: q's row (columns of SQL_F_ROW / OUTER) with its rank. */
+typedef struct {
+	vd_sqlite *s;
+	const parsed *pq;
+	sqlite3_stmt *sq;   /* snippets, or NULL */
+	bool given;         /* snippets computed beforehand: use snip */
+	const char *snip;
+	char mode;
+	vd_search_result *res;
+	int (*cb)(void *ctx, const vd_search_hit *h);
+	void *ctx;
+} deliver_ctx;
+
+static int deliver(deliver_ctx *dc, sqlite3_stmt *q, double rank)
+{
+	const char *snip = dc->given ? dc->snip : NULL;
+	if (dc->sq && !dc->given) {
+		sqlite3_bind_text(dc->sq, 1, dc->pq->match.data, (int)dc->pq->match.len, SQLITE_STATIC);
+		sqlite3_bind_int64(dc->sq, 2, sqlite3_column_int64(q, 0));
+		if (sqlite3_step(dc->sq) == SQLITE_ROW)
+			snip = (const char *)sqlite3_column_text(dc->sq, 0);
+	}
+	vd_search_hit h = {
+		.id = (const char *)sqlite3_column_text(q, 1),
+		.title_en = (const char *)sqlite3_column_text(q, 2),
+		.title_zh = (const char *)sqlite3_column_text(q, 3),
+		.published = (const char *)sqlite3_column_text(q, 4),
+		.grade = (const char *)sqlite3_column_text(q, 5),
+		.state = (const char *)sqlite3_column_text(q, 6),
+		.modified = (const char *)sqlite3_column_text(q, 7),
+		.score = sqlite3_column_type(q, 8) == SQLITE_NULL ? -1 : sqlite3_column_double(q, 8),
+		.rank = rank,
+		.snippet = snip,
+	};
+	if (h.published && !*h.published)
+		h.published = NULL;
+	if (dc->res) {   /* the cursor of this hit, used if a next row follows */
+		char pd[32];
+		vd_search_result *res = dc->res;
+		pub_digits(h.published, pd, sizeof pd);
+		if (dc->mode == 'r')
+			snprintf(res->next_cursor, sizeof res->next_cursor, "r~%.17g~%s~%lld", h.rank, pd,
+			         (long long)sqlite3_column_int64(q, 0));
+		else if (dc->mode == 'i')
+			snprintf(res->next_cursor, sizeof res->next_cursor, "i~%lld", (long long)sqlite3_column_int64(q, 0));
+		else
+			snprintf(res->next_cursor, sizeof res->next_cursor, "d~%s~%lld", pd,
+			         (long long)sqlite3_column_int64(q, 0));
+	}
+	int ret = dc->cb ? dc->cb(dc->ctx, &h) : 0;
+	if (dc->sq && !dc->given)
+		vd_sq_done(dc->s, dc->sq, SQLITE_DONE, "search: snippet");
+	return ret;
+}
+
+/* No filter but visibility: what the fast path answers. */
+static bool only_text(const vd_search_query *qy, const parsed *pq)
+{
+	return pq->match.len && !pq->nlit && !nz_filter(qy->state) && !nz_filter(qy->severity) && qy->score_min <= 0 &&
+	       qy->score_max <= 0 && !nz_filter(qy->cwe) && !nz_filter(qy->class_code) && !nz_filter(qy->vendor) &&
+	       !nz_filter(qy->product) && !nz_filter(qy->library) && !nz_filter(qy->source) &&
+	       !nz_filter(qy->published_from) && !nz_filter(qy->published_to) && !nz_filter(qy->modified_from) &&
+	       !nz_filter(qy->modified_to);
+}
+
+/* Snippets of a page in one FTS5 query: SQL_SNIPPET once per hit would
+ * evaluate the expression once per hit (for a prefix word, FTS5 merges the
+ * doclists of every term with that prefix each time).  The same snippet()
+ * call on the same rows, so the same text. */
+#define SNIPPET_BATCH 200
+static const char SQL_F_SNIPS[] =
+	"SELECT rowid, snippet(search_fts, -1, char(2), char(3), '…', 24) FROM search_fts"
+	" WHERE search_fts MATCH ?1 AND rowid >= ?2 AND rowid <= ?3 AND instr(?4, ',' || rowid || ',') > 0";
+
+static int page_snippets(vd_sqlite *s, const parsed *pq, const page_key *keys, int n, char ***out)
+{
+	char **sn = calloc((size_t)n, sizeof *sn);
+	vd_buf list;
+	vd_buf_init(&list, (size_t)n * 24 + 8);
+	int rc = sn ? vd_buf_addc(&list, ',') : vd_error_set(VD_ENOMEM, "search: out of memory for snippets");
+	sqlite3_int64 lo = INT64_MAX, hi = INT64_MIN;
+	for (int i = 0; !rc && i < n; i++) {
+		char num[32];
+		int len = snprintf(num, sizeof num, "%lld,", (long long)keys[i].docid);
+		rc = vd_buf_add(&list, num, (size_t)len);
+		lo = keys[i].docid < lo ? keys[i].docid : lo;
+		hi = keys[i].docid > hi ? keys[i].docid : hi;
+	}
+	sqlite3_stmt *q;
+	if (!rc && !(rc = vd_sq_prep(s, SQL_F_SNIPS, &q))) {
+		sqlite3_bind_text(q, 1, pq->match.data, (int)pq->match.len, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 2, lo);
+		sqlite3_bind_int64(q, 3, hi);
+		sqlite3_bind_text(q, 4, list.data, (int)list.len, SQLITE_STATIC);
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+			sqlite3_int64 d = sqlite3_column_int64(q, 0);
+			const char *t = (const char *)sqlite3_column_text(q, 1);
+			for (int i = 0; t && i < n; i++)
+				if (keys[i].docid == d && !sn[i] && !(sn[i] = strdup(t))) {
+					rc = SQLITE_NOMEM;
+					break;
+				}
+			if (rc == SQLITE_NOMEM)
+				break;
+		}
+		rc = vd_sq_done(s, q, rc, "search: snippets");
+	}
+	vd_buf_free(&list);
+	if (rc) {
+		for (int i = 0; sn && i < n; i++)
+			free(sn[i]);
+		free(sn);
+		return rc;
+	}
+	*out = sn;
+	return VD_OK;
+}
+
+/* The ranked page through the cache: keys from fast_rank, rows by docid. */
+static int fast_page(vd_sqlite *s, const vd_search_query *qy, const parsed *pq, page_key *keys, int got, int limit,
+                     int (*cb)(void *ctx, const vd_search_hit *h), void *ctx, vd_search_result *res, int *ret)
+{
+	sqlite3_stmt *q, *sq = NULL;
+	int rc = vd_sq_prep(s, SQL_F_ROW, &q);
+	if (rc)
+		return rc;
+	if (sqlite3_stmt_busy(q))
+		return vd_error_set(VD_EINVAL, "store: search called from its own callback");
+	int npage = got < limit ? got : limit;
+	char **snips = NULL;
+	if (qy->snippets && npage > 0 && npage <= SNIPPET_BATCH) {
+		if ((rc = page_snippets(s, pq, keys, npage, &snips)))
+			return rc;
+	} else if (qy->snippets && (rc = vd_sq_prep(s, SQL_SNIPPET, &sq))) {
+		return rc;
+	}
+	deliver_ctx dc = {s, pq, sq, snips != NULL, NULL, 'r', res, cb, ctx};
+	*ret = VD_OK;
+	bool more = false;
+	for (int i = 0; i < got && !rc && !*ret; i++) {
+		if (i == limit) {   /* the extra row: the page before it was full */
+			more = true;
+			break;
+		}
+		sqlite3_bind_int64(q, 1, keys[i].docid);
+		rc = sqlite3_step(q);
+		if (rc == SQLITE_ROW) {
+			dc.snip = snips ? snips[i] : NULL;
+			*ret = deliver(&dc, q, keys[i].rk);
+			rc = SQLITE_DONE;
+		}
+		rc = vd_sq_done(s, q, rc, "search: page row");
+	}
+	for (int i = 0; snips && i < npage; i++)
+		free(snips[i]);
+	free(snips);
+	if (res && !(more && !*ret))
+		res->next_cursor[0] = 0;
+	return rc;
+}
+
 /* by_date: the old search op's order (newest first) even with text. */
 static int search_impl(vd_sqlite *s, const vd_search_query *qy, bool by_date,
                        int (*cb)(void *ctx, const vd_search_hit *h), void *ctx, vd_search_result *res)
@@ -703,6 +1633,8 @@ static int search_impl(vd_sqlite *s, const vd_search_query *qy, bool by_date,
 		limit = SEARCH_LIMIT_MAX;
 	int offset = qy->offset < 0 ? 0 : qy->offset;
 
+	page_key *keys = NULL;   /* the ranked page of the fast path */
+	int nkeys = 0;
 	parsed pq;
 	memset(&pq, 0, sizeof pq);
 	vd_buf_init(&pq.match, 8 * SEARCH_TEXT_MAX);
@@ -714,7 +1646,29 @@ static int search_impl(vd_sqlite *s, const vd_search_query *qy, bool by_date,
 		goto out;
 	sqlite3_stmt *q;
 	uint64_t total = 0;
-	if (res || (fts && !by_date && !has_cursor)) {
+	/* the fast path (see search_cache) when only visibility filters */
+	search_cache *cache = fts && !by_date && only_text(qy, &pq) && !getenv("VD_SEARCH_NOCACHE")
+	                      ? cache_get(s, res && qy->facets) : NULL;
+	bool facets_done = false;
+	if (cache) {
+		/* one walk: total, facets, and the ranked page (a cursor, parsed
+		 * again below, tells its order before the walk) */
+		char cm = has_cursor ? (qy->cursor[0] == 'i' ? 'i' : 'r') : 0;
+		bool page = (cb || res) && (size_t)(has_cursor ? 0 : offset) + (size_t)limit < 50000;   /* deeper: SQL */
+		int off = has_cursor ? 0 : offset;
+		if (has_cursor && (rc = parse_cursor(qy->cursor, cm, &pq)))
+			goto out;
+		/* a ranked cursor: rank in the same walk; else count first (ranking
+		 * every match of a common word would cost more than the walk) */
+		if ((rc = fast_scan(cache, &pq, qy->include_unpublished, res && qy->facets ? res->facets : NULL,
+		                    page && cm == 'r' ? 2 : 0, off, limit + 1, &total, &keys, &nkeys)))
+			goto out;
+		facets_done = true;
+		uint64_t again;
+		if (page && !cm && total > 0 && total <= SEARCH_RANK_MAX &&
+		    (rc = fast_scan(cache, &pq, qy->include_unpublished, NULL, 2, off, limit + 1, &again, &keys, &nkeys)))
+			goto out;
+	} else if (res || (fts && !by_date && !has_cursor)) {
 		if ((rc = vd_sq_prep(s, fts ? SQL_COUNT_TEXT : SQL_COUNT_ALL, &q)))
 			goto out;
 		bind_filters(q, qy, &pq);
@@ -740,12 +1694,16 @@ static int search_impl(vd_sqlite *s, const vd_search_query *qy, bool by_date,
 	                : fts ? SQL_PAGE_TEXT_DATE : SQL_PAGE_ALL;
 	if (res) {
 		res->total = total;
-		for (int k = 0; qy->facets && k < VD_FACET_COUNT_; k++)
+		for (int k = 0; qy->facets && !facets_done && k < VD_FACET_COUNT_; k++)
 			if ((rc = run_facet(s, facet_sql[k][fts], qy, &pq, &res->facets[k])))
 				goto out;
 	}
 	if (!cb && !res)
 		goto out;
+	if (keys && ranked) {
+		rc = fast_page(s, qy, &pq, keys, nkeys, limit, cb, ctx, res, &ret);
+		goto out;
+	}
 	if ((rc = vd_sq_prep(s, sql, &q)))
 		goto out;
 	if (sqlite3_stmt_busy(q)) {
@@ -771,6 +1729,7 @@ static int search_impl(vd_sqlite *s, const vd_search_query *qy, bool by_date,
 		sqlite3_clear_bindings(q);
 		goto out;
 	}
+	deliver_ctx dc = {s, &pq, sq, false, NULL, mode, res, cb, ctx};
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		if (n == limit) {   /* the extra row: the page before it was full */
 			more = true;
@@ -778,45 +1737,7 @@ static int search_impl(vd_sqlite *s, const vd_search_query *qy, bool by_date,
 			break;
 		}
 		n++;
-		const char *snip = NULL;
-		if (sq) {
-			sqlite3_bind_text(sq, 1, pq.match.data, (int)pq.match.len, SQLITE_STATIC);
-			sqlite3_bind_int64(sq, 2, sqlite3_column_int64(q, 0));
-			if (sqlite3_step(sq) == SQLITE_ROW)
-				snip = (const char *)sqlite3_column_text(sq, 0);
-		}
-		vd_search_hit h = {
-			.id = (const char *)sqlite3_column_text(q, 1),
-			.title_en = (const char *)sqlite3_column_text(q, 2),
-			.title_zh = (const char *)sqlite3_column_text(q, 3),
-			.published = (const char *)sqlite3_column_text(q, 4),
-			.grade = (const char *)sqlite3_column_text(q, 5),
-			.state = (const char *)sqlite3_column_text(q, 6),
-			.modified = (const char *)sqlite3_column_text(q, 7),
-			.score = sqlite3_column_type(q, 8) == SQLITE_NULL ? -1 : sqlite3_column_double(q, 8),
-			.rank = sqlite3_column_double(q, 9),
-			.snippet = snip,
-		};
-		if (h.published && !*h.published)
-			h.published = NULL;
-		if (res) {   /* the cursor of this hit, used if a next row follows */
-			char pd[32];
-			pub_digits(h.published, pd, sizeof pd);
-			if (ranked)
-				snprintf(res->next_cursor, sizeof res->next_cursor, "r~%.17g~%s~%lld", h.rank, pd,
-				         (long long)sqlite3_column_int64(q, 0));
-			else if (mode == 'i')
-				snprintf(res->next_cursor, sizeof res->next_cursor, "i~%lld",
-				         (long long)sqlite3_column_int64(q, 0));
-			else
-				snprintf(res->next_cursor, sizeof res->next_cursor, "d~%s~%lld", pd,
-				         (long long)sqlite3_column_int64(q, 0));
-		}
-		if (cb)
-			ret = cb(ctx, &h);
-		if (sq)
-			vd_sq_done(s, sq, SQLITE_DONE, "search: snippet");
-		if (ret) {
+		if ((ret = deliver(&dc, q, sqlite3_column_double(q, 9)))) {
 			rc = SQLITE_DONE;
 			break;
 		}
@@ -825,6 +1746,7 @@ static int search_impl(vd_sqlite *s, const vd_search_query *qy, bool by_date,
 		res->next_cursor[0] = 0;   /* no row after the page: no next page */
 	rc = vd_sq_done(s, q, rc, "search");
 out:
+	free(keys);
 	vd_buf_free(&pq.match);
 	for (int i = 0; i < SEARCH_LITERALS; i++)
 		vd_buf_free(&pq.lit[i]);

@@ -310,6 +310,65 @@ static void t_index_in_step(void)
 	vd_store_close(s);
 }
 
+/* The fast path's memory follows writes: of this connection (total
+ * changes) and of another one on the same file (data_version), for the
+ * total, the visibility of a record and the vendor / CWE facets.  (Right
+ * after a write, within ten load times of the last load, the SQL
+ * statements answer; the pauses let the memory reload.) */
+static vd_record *mk_vendor(const char *id, const char *title, const char *vendor, const char *cwe, vd_state st)
+{
+	vd_record *r = mk(id, title, NULL, "2024-02-01T00:00:00Z", "low", st);
+	vd_affected *a = vd_record_add_affected(r);
+	a->vendor = vd_record_str(r, vendor);
+	vd_record_add_cwe(r, cwe);
+	return r;
+}
+
+static void t_fast_path_fresh(void)
+{
+	rm_db("fresh.db");
+	vd_store *a = NULL, *b = NULL;
+	REQUIRE(vd_store_open(tmp_path("fresh.db"), &a) == VD_OK && vd_store_migrate(a) == VD_OK);
+	REQUIRE(vd_store_open(tmp_path("fresh.db"), &b) == VD_OK);
+	CHECK_INT(put(a, mk_vendor("CVE-2024-2001", "Quokka daemon crash", "Zed", "CWE-476", VD_STATE_PUBLISHED)), VD_OK);
+	hits h;
+	vd_search_result res;
+	vd_search_query q = {.text = "quokka", .facets = true};
+	CHECK_INT(sx(a, &q, &h, &res), VD_OK);
+	CHECK_INT(res.total, 1);
+	CHECK_INT(sx(b, &q, &h, &res), VD_OK);   /* b's memory loaded */
+	CHECK_INT(res.total, 1);
+	/* another connection adds one: b sees it, with its facets */
+	CHECK_INT(put(a, mk_vendor("CVE-2024-2002", "Quokka parser leak", "zed", "CWE-401", VD_STATE_PUBLISHED)), VD_OK);
+	usleep(30000);   /* past the reload throttle (ten load times) */
+	CHECK_INT(sx(b, &q, &h, &res), VD_OK);
+	CHECK_INT(res.total, 2);
+	REQUIRE(res.facets[VD_FACET_VENDOR].n == 1);
+	CHECK_STR(res.facets[VD_FACET_VENDOR].v[0].value, "Zed");   /* one group, the smallest spelling */
+	CHECK_INT(res.facets[VD_FACET_VENDOR].v[0].count, 2);
+	CHECK_INT(res.facets[VD_FACET_CWE].n, 2);
+	/* b itself rejects one: gone from the public view at once */
+	CHECK_INT(put(b, mk_vendor("CVE-2024-2002", "Quokka parser leak", "zed", "CWE-401", VD_STATE_REJECTED)), VD_OK);
+	usleep(30000);
+	CHECK_INT(sx(b, &q, &h, &res), VD_OK);
+	CHECK_INT(res.total, 1);
+	CHECK_STR(h.ids, "CVE-2024-2001");
+	CHECK_INT(res.facets[VD_FACET_CWE].n, 1);
+	q.include_unpublished = true;
+	CHECK_INT(sx(b, &q, &h, &res), VD_OK);
+	CHECK_INT(res.total, 2);
+	q.include_unpublished = false;
+	/* and a delete by the other connection */
+	CHECK_INT(vd_store_delete(a, "CVE-2024-2001"), VD_OK);
+	usleep(30000);
+	CHECK_INT(sx(b, &q, &h, &res), VD_OK);
+	CHECK_INT(res.total, 0);
+	CHECK_INT(h.n, 0);
+	vd_store_close(b);
+	vd_store_close(a);
+	rm_db("fresh.db");
+}
+
 /* db check finds an index out of step with the records. */
 static void t_check_finds_problems(void)
 {
@@ -772,6 +831,96 @@ static void t_relevance(void)
 	CHECK(queries[0] >= 30 && queries[1] >= 30);
 }
 
+/* The fast path (memory of the filter columns, sqlite_search.c) and the
+ * SQL statements (VD_SEARCH_NOCACHE) give the same pages, ranks, snippets,
+ * totals, cursors and facets: every relevance query plus common words, public and
+ * all views, two pages through the cursor, with an offset. */
+typedef struct { char ids[40][64]; double rank[40]; char snip[40][400]; int n; } page_ids;
+
+static int page_cb(void *ctx, const vd_search_hit *h)
+{
+	page_ids *t = ctx;
+	if (t->n < 40) {
+		snprintf(t->ids[t->n], sizeof t->ids[0], "%s", h->id);
+		snprintf(t->snip[t->n], sizeof t->snip[0], "%s", h->snippet ? h->snippet : "(none)");
+		t->rank[t->n++] = h->rank;
+	}
+	return 0;
+}
+
+static bool same_page(const char *q, vd_view view, int offset, const char *cursor, char *next, size_t nn)
+{
+	page_ids a = {.n = 0}, b = {.n = 0};
+	vd_search_result ra, rb;
+	vd_search_params p = {.text = q, .limit = 15, .offset = offset, .cursor = cursor, .facets = true,
+	                      .snippets = true};
+	unsetenv("VD_SEARCH_NOCACHE");
+	int rc1 = vd_service_search_ex(real, view, &p, page_cb, &a, &ra);
+	setenv("VD_SEARCH_NOCACHE", "1", 1);
+	int rc2 = vd_service_search_ex(real, view, &p, page_cb, &b, &rb);
+	unsetenv("VD_SEARCH_NOCACHE");
+	bool same = rc1 == rc2 && a.n == b.n && ra.total == rb.total && !strcmp(ra.next_cursor, rb.next_cursor);
+	for (int i = 0; same && i < a.n; i++)
+		same = !strcmp(a.ids[i], b.ids[i]) && a.rank[i] == b.rank[i] && !strcmp(a.snip[i], b.snip[i]) &&
+		       strcmp(a.snip[i], "(none)");
+	for (int k = 0; same && k < VD_FACET_COUNT_; k++) {
+		same = ra.facets[k].n == rb.facets[k].n;
+		for (size_t i = 0; same && i < ra.facets[k].n; i++)
+			same = ra.facets[k].v[i].count == rb.facets[k].v[i].count &&
+			       !strcmp(ra.facets[k].v[i].value, rb.facets[k].v[i].value);
+		if (!same)
+			printf("  facet %d differs for \"%s\"\n", k, q);
+	}
+	if (!same)
+		printf("  DIFF \"%s\" view %d offset %d cursor %s: %d/%d hits, totals %llu/%llu\n", q, (int)view, offset,
+		       cursor ? cursor : "-", a.n, b.n, (unsigned long long)ra.total, (unsigned long long)rb.total);
+	if (next)
+		snprintf(next, nn, "%s", ra.next_cursor);
+	return same;
+}
+
+static void t_fast_path_same(void)
+{
+	REQUIRE(real_data());
+	FILE *f = fopen("tests/search/relevance.tsv", "r");
+	if (!f)
+		f = fopen("relevance.tsv", "r");
+	REQUIRE(f);
+	static const char *const extra[] = {"漏洞", "存在", "the", "remote", "linux", "洞", "a", "华为 溢出"};
+	char line[2048];
+	int n = 0, same = 0;
+	size_t ne = 0;
+	for (;;) {
+		const char *q;
+		if (ne < sizeof extra / sizeof extra[0]) {
+			q = extra[ne++];
+		} else {
+			if (!fgets(line, sizeof line, f))
+				break;
+			if (line[0] == '#' || line[0] == '\n')
+				continue;
+			line[strcspn(line, "\n")] = 0;
+			char *t = strchr(line, '\t'), *e = t ? strchr(t + 1, '\t') : NULL;
+			if (!e)
+				continue;
+			*e = 0;
+			q = t + 1;
+		}
+		for (int v = 0; v < 2; v++) {
+			vd_view view = v ? VD_VIEW_ALL : VD_VIEW_PUBLIC;
+			char next[128];
+			n += 3;
+			same += same_page(q, view, 0, NULL, next, sizeof next);
+			same += !next[0] || same_page(q, view, 0, next, NULL, 0);
+			same += same_page(q, view, 7, NULL, NULL, 0);
+		}
+	}
+	fclose(f);
+	printf("# fast path vs SQL: %d of %d pages the same\n", same, n);
+	CHECK_INT(same, n);
+	CHECK(n > 400);
+}
+
 /* The issue's check: two-character words taken from titles; every record
  * whose title holds the word must be found (all pages, through cursors). */
 typedef struct { char **ids; size_t n, cap; } idset;
@@ -873,6 +1022,7 @@ int main(void)
 	RUN(t_tokenizer_cjk);
 	RUN(t_tokenizer_offsets);
 	RUN(t_index_in_step);
+	RUN(t_fast_path_fresh);
 	RUN(t_check_finds_problems);
 	RUN(t_migration_builds_index);
 	RUN(t_filters);
@@ -882,6 +1032,7 @@ int main(void)
 	RUN(t_hostile);
 	RUN(t_service_params);
 	RUN(t_relevance);
+	RUN(t_fast_path_same);
 	RUN(t_two_char_recall);
 	vd_service_close(real);
 	rm_db("real.db");
