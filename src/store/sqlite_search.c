@@ -911,8 +911,10 @@ static uint32_t *intern_sort(interner *in, strset *t, int (*cmp)(const void *, c
 		free(sorted);
 		return NULL;   /* intern_free frees the strings */
 	}
-	memcpy(sorted, in->v, in->n * sizeof *sorted);
-	qsort(sorted, in->n, sizeof *sorted, cmp);
+	if (in->n) {   /* an empty database: nothing (and in->v may be NULL) */
+		memcpy(sorted, in->v, in->n * sizeof *sorted);
+		qsort(sorted, in->n, sizeof *sorted, cmp);
+	}
 	/* map old ids through a temporary (string address -> new index) */
 	for (uint32_t k = 0; k < in->n; k++) {
 		/* binary search of in->v[k] among sorted by address identity */
@@ -1446,7 +1448,8 @@ static int fast_scan(search_cache *c, const parsed *pq, bool all, vd_facet *f, i
 		free(h);
 		return rc;
 	}
-	qsort(h, nh, sizeof *h, cmp_key);
+	if (nh)
+		qsort(h, nh, sizeof *h, cmp_key);
 	if (nh > (size_t)offset) {
 		memmove(h, h + offset, (nh - (size_t)offset) * sizeof *h);
 		*got = (int)(nh - (size_t)offset);
