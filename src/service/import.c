@@ -90,7 +90,7 @@ static int store_cwe_parents(void *ctx, int cwe, int *out, size_t max)
  *    grading table, else from the highest CVSS v3/v4 base score by the
  *    table's CVSS rows (9.0–10 超危, 7.0–8.9 高危, 4.0–6.9 中危, 0.1–3.9
  *    低危).  grade_basis names the vector and the table version. */
-static void compute_grade(vd_store *st, vd_record *r)
+static void compute_grade(vd_cwe_parents_fn parents, void *pctx, vd_record *r)
 {
 	if (!r->class_code) {
 		const vd_gbt_class *c = NULL, *other = vd_gbt_class_other();
@@ -99,7 +99,7 @@ static void compute_grade(vd_store *st, vd_record *r)
 			snprintf(basis, sizeof basis, "class_text");
 		for (size_t i = 0; !c && i < r->n_cwes; i++) {
 			int via;
-			const vd_gbt_class *k = vd_gbt_classify_cwe_str(r->cwes[i], store_cwe_parents, st, &via);
+			const vd_gbt_class *k = vd_gbt_classify_cwe_str(r->cwes[i], parents, pctx, &via);
 			if (k != other || i + 1 == r->n_cwes) {
 				c = k;
 				int id = 0;
@@ -166,7 +166,7 @@ static int recompute(vd_service *svc, const char *record_id, const vd_merge_src 
 		src[0] = *fresh;
 		rc = vd_merge_sources(record_id, src, 1, out, kept_manual);
 		if (!rc)
-			compute_grade(svc->store, *out);
+			compute_grade(store_cwe_parents, svc->store, *out);
 		return rc;
 	}
 	rc = svc->store->ops->source_list(svc->store, record_id, collect, &ss);
@@ -179,7 +179,7 @@ static int recompute(vd_service *svc, const char *record_id, const vd_merge_src 
 		src[i].doc = ss.docs[i];
 	}
 	if (!rc && (rc = vd_merge_sources(record_id, src, ss.n, out, kept_manual)) == VD_OK)
-		compute_grade(svc->store, *out);
+		compute_grade(store_cwe_parents, svc->store, *out);
 	for (size_t i = 0; i < ss.n; i++) {
 		vd_record_free(ss.docs[i]);
 		free(ss.names[i]);
@@ -187,8 +187,57 @@ static int recompute(vd_service *svc, const char *record_id, const vd_merge_src 
 	return rc;
 }
 
-int vd_svc_rebuild(vd_service *svc, const char *record_id, const vd_merge_src *fresh,
-                   unsigned *kept_manual, char *outcome)
+/* The record a fresh source document makes on its own, worked out on the
+ * reader thread (prepare_alone) so the store side only writes it. */
+typedef struct {
+	vd_record *merged;
+	char *json;
+	char hash[17];
+} prepared;
+
+static void prepared_free(prepared *p)
+{
+	vd_record_free(p->merged);
+	free(p->json);
+	memset(p, 0, sizeof *p);
+}
+
+/* A parents lookup the reader thread cannot make (the database belongs to
+ * the store side): it notes that one was wanted and answers none. */
+static int parents_wanted(void *ctx, int cwe, int *out, size_t max)
+{
+	(void)cwe;
+	(void)out;
+	(void)max;
+	*(bool *)ctx = true;
+	return 0;
+}
+
+/* The record source document r (read as format `source`) makes when it is
+ * its record's only source, as recompute() would make it; false (nothing
+ * prepared) when that needs the database: a manual document, or a CWE whose
+ * class is found through the stored catalogue. */
+static bool prepare_alone(const char *source, vd_record *r, prepared *out)
+{
+	memset(out, 0, sizeof *out);
+	vd_merge_src src = {source, r};
+	unsigned kept = 0;
+	bool wanted = false;
+	if (vd_merge_sources(vd_merge_anchor(r), &src, 1, &out->merged, &kept))
+		goto no;
+	compute_grade(parents_wanted, &wanted, out->merged);
+	if (wanted || kept || vd_record_to_json(out->merged, &out->json))
+		goto no;
+	vd_hash64_hex(out->json, strlen(out->json), out->hash);
+	return true;
+no:
+	vd_error_clear();
+	prepared_free(out);
+	return false;
+}
+
+static int rebuild_ex(vd_service *svc, const char *record_id, const vd_merge_src *fresh, prepared *pre,
+                      unsigned *kept_manual, char *outcome)
 {
 	vd_record *merged = NULL;
 	char *newjson = NULL, oldhash[17], newhash[17];
@@ -196,6 +245,11 @@ int vd_svc_rebuild(vd_service *svc, const char *record_id, const vd_merge_src *f
 	bool exists = rc == VD_OK;
 	if (rc && rc != VD_ENOTFOUND)
 		return rc;
+	if (!exists && fresh && pre && pre->json) {   /* the reader made it already */
+		rc = svc->store->ops->record_put_doc(svc->store, pre->merged, pre->json, strlen(pre->json), pre->hash);
+		*outcome = 'a';
+		return rc;
+	}
 	/* the fast path only when nothing else can belong to the record */
 	rc = recompute(svc, record_id, exists ? NULL : fresh, &merged, kept_manual);
 	if (rc == VD_ENOTFOUND) {
@@ -219,6 +273,12 @@ int vd_svc_rebuild(vd_service *svc, const char *record_id, const vd_merge_src *f
 	return rc;
 }
 
+int vd_svc_rebuild(vd_service *svc, const char *record_id, const vd_merge_src *fresh,
+                   unsigned *kept_manual, char *outcome)
+{
+	return rebuild_ex(svc, record_id, fresh, NULL, kept_manual, outcome);
+}
+
 
 /* Two different versions of one source record: the newer `modified` wins;
  * on a tie the larger content hash, so the outcome is order-independent. */
@@ -235,8 +295,10 @@ static bool incoming_wins(const vd_record *r, const vd_source_doc *cur, const ch
 }
 
 /* Store one validated source record r, whose canonical JSON (json, hash)
- * the reader already made; takes ownership of json. */
-static int store_one(importer *im, vd_record *r, const char *source, char *json, const char *hash)
+ * and, when it could, the record it makes alone (pre), the reader already
+ * made; takes ownership of json. */
+static int store_one(importer *im, vd_record *r, const char *source, char *json, const char *hash,
+                     prepared *pre)
 {
 	vd_service *svc = im->svc;
 	char *oldtarget = NULL;
@@ -268,7 +330,7 @@ static int store_one(importer *im, vd_record *r, const char *source, char *json,
 	char outcome = 'u';
 	unsigned kept = 0;
 	vd_merge_src fresh = {source, r};
-	if ((rc = vd_svc_rebuild(svc, target, was_new ? &fresh : NULL, &kept, &outcome)))
+	if ((rc = rebuild_ex(svc, target, was_new ? &fresh : NULL, pre, &kept, &outcome)))
 		goto out;
 	im->st->kept_manual += kept;
 	if (was_new && outcome != 'a')
@@ -296,6 +358,7 @@ typedef struct {
 	vd_record *r;            /* EV_RECORD, owned */
 	char *json;              /* EV_RECORD: its canonical JSON, owned */
 	char hash[17];
+	prepared pre;            /* EV_RECORD: the record it makes alone, owned (may be empty) */
 	vd_format fmt;
 	char *where, *reason;    /* EV_SKIP (and where for EV_RECORD), owned */
 	uint64_t done, total;    /* EV_PROGRESS */
@@ -319,6 +382,7 @@ typedef struct {
 
 static void event_free(event *e)
 {
+	prepared_free(&e->pre);
 	vd_record_free(e->r);
 	free(e->json);
 	free(e->where);
@@ -426,6 +490,7 @@ static int r_record(void *ctx, vd_record *r)
 		return rc;
 	}
 	vd_hash64_hex(e.json, strlen(e.json), e.hash);
+	prepare_alone(vd_format_name(dc->detected), r, &e.pre);
 	return push(dc->p, &e, false);
 }
 
@@ -467,7 +532,7 @@ static int store_event(importer *im, event *e)
 			return rc;
 		im->in_batch = 1;
 	}
-	rc = store_one(im, e->r, vd_format_name(e->fmt), e->json, e->hash);
+	rc = store_one(im, e->r, vd_format_name(e->fmt), e->json, e->hash, &e->pre);
 	e->json = NULL;   /* store_one took it */
 	if (rc)
 		return rc;
