@@ -374,6 +374,11 @@ typedef struct {
 	pthread_mutex_t mu;
 	pthread_cond_t not_empty, not_full;
 	bool stop;               /* the store side gave up: the reader stops too */
+	/* events the store side is done with, freed by the reader: what the
+	 * reader allocated goes back to its own malloc arena without the two
+	 * threads fighting over that arena's lock */
+	event junk[QCAP];
+	size_t njunk;
 	bool reader_waits;       /* the reader sleeps on a full queue ... */
 	bool store_waits;        /* the store side sleeps on an empty one */
 	vd_format fmt;
@@ -410,13 +415,28 @@ static int push(pipe_t *p, event *e, bool force)
 		p->store_waits = false;
 		pthread_cond_signal(&p->not_empty);
 	}
+	enum { TAKE = 32 };
+	event done[TAKE];
+	size_t nd = 0;
+	while (p->njunk > 0 && nd < TAKE)
+		done[nd++] = p->junk[--p->njunk];
 	pthread_mutex_unlock(&p->mu);
+	for (size_t i = 0; i < nd; i++)
+		event_free(&done[i]);
 	return VD_OK;
 }
 
-static void pop(pipe_t *p, event *out)
+/* Take the next event; back (may be NULL) is the one the store side is
+ * done with, handed to the reader to free (or freed here when the reader
+ * has not kept up). */
+static void pop(pipe_t *p, event *out, event *back)
 {
+	bool free_back = false;
 	pthread_mutex_lock(&p->mu);
+	if (back && p->njunk < QCAP)
+		p->junk[p->njunk++] = *back;
+	else
+		free_back = back != NULL;
 	while (p->n == 0) {
 		p->store_waits = true;
 		pthread_cond_wait(&p->not_empty, &p->mu);
@@ -432,6 +452,8 @@ static void pop(pipe_t *p, event *out)
 		pthread_cond_signal(&p->not_full);
 	}
 	pthread_mutex_unlock(&p->mu);
+	if (free_back)
+		event_free(back);
 }
 
 static void halt(pipe_t *p)
@@ -563,9 +585,11 @@ int vd_service_import(vd_service *svc, vd_format fmt, const char *path, const vd
 		return vd_error_set(VD_EINTERNAL, "cannot start the import reader thread");
 	}
 	int rc = VD_OK;
+	event e, back;
+	bool have_back = false;
 	for (;;) {
-		event e;
-		pop(p, &e);
+		pop(p, &e, have_back ? &back : NULL);
+		have_back = false;
 		if (e.kind == EV_END) {
 			rc = e.rc;
 			if (rc && !im.err)
@@ -592,14 +616,16 @@ int vd_service_import(vd_service *svc, vd_format fmt, const char *path, const vd
 			on_progress(&im, e.done, e.total);
 			break;
 		}
-		event_free(&e);
+		back = e;          /* freed by the reader (next pop) */
+		have_back = true;
 	}
 	pthread_join(th, NULL);
 	while (p->n > 0) {     /* nothing is left after the end marker, but be safe */
-		event e;
-		pop(p, &e);
+		pop(p, &e, NULL);
 		event_free(&e);
 	}
+	while (p->njunk > 0)   /* what the reader did not get to */
+		event_free(&p->junk[--p->njunk]);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->not_empty);
 	pthread_cond_destroy(&p->not_full);
