@@ -475,6 +475,13 @@ typedef struct vd_store_ops {
 	 * handle of this process: moves (after the data is visible) whenever
 	 * this process wrote.  An atomic load, no database round trip. */
 	uint64_t (*write_epoch)(void);
+	/* Bulk writing (an import) begins (on) or ends (off).  SQLite: while
+	 * on, the write-ahead log is copied back into the database by a thread
+	 * of its own (a second connection, passive checkpoints) instead of by
+	 * the writing thread at its commits; off stops that thread and
+	 * checkpoints once.  Nothing else changes: transactions, durability and
+	 * readers are as always.  May be NULL. */
+	int (*bulk)(vd_store *s, bool on);
 } vd_store_ops;
 
 /* Open a store from a location: a file path or ":memory:" (SQLite), or

@@ -584,6 +584,8 @@ int vd_service_import(vd_service *svc, vd_format fmt, const char *path, const vd
 		free(p);
 		return vd_error_set(VD_EINTERNAL, "cannot start the import reader thread");
 	}
+	if (svc->store->ops->bulk)
+		svc->store->ops->bulk(svc->store, true);   /* checkpoints off this thread */
 	int rc = VD_OK;
 	event e, back;
 	bool have_back = false;
@@ -642,5 +644,7 @@ int vd_service_import(vd_service *svc, vd_format fmt, const char *path, const vd
 			rc = vd_store_commit(svc->store);
 		}
 	}
+	if (svc->store->ops->bulk)
+		svc->store->ops->bulk(svc->store, false);
 	return rc;
 }

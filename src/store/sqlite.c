@@ -56,6 +56,7 @@
 #include "schema_sqlite.h"
 #include "sqlite_int.h"
 #include "search_int.h"
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,6 +64,7 @@
 #include <stdatomic.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 enum {
 	ST_USER_VERSION,
@@ -225,8 +227,15 @@ static atomic_uint_fast64_t write_epoch;
 static int on_commit(void *arg)
 {
 	atomic_fetch_add_explicit(&write_epoch, 1, memory_order_release);
-	if (arg)        /* called after an explicit COMMIT finished */
-		vd_sq_zip_committed(arg);
+	vd_sqlite *s = arg;
+	if (s) {        /* called after an explicit COMMIT finished */
+		vd_sq_zip_committed(s);
+		/* bulk mode: copy the little the checkpoint thread has not, so the
+		 * next write transaction can start the log over (else it grows by
+		 * all that is written) */
+		if (s->ckpt)
+			sqlite3_wal_checkpoint_v2(s->db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	}
 	return 0;       /* 0: let the commit go on */
 }
 
@@ -329,6 +338,8 @@ static bool streq(const char *a, const char *b)
 
 /* ---- lifecycle and schema ---- */
 
+static int sq_bulk(vd_store *st, bool on);
+
 static void sq_close(vd_store *st)
 {
 	vd_sqlite *s = H(st);
@@ -336,6 +347,8 @@ static void sq_close(vd_store *st)
 		sqlite3_finalize(s->st[i]);
 	for (int i = 0; i < VD_SQ_EXTRA_STMTS; i++)
 		sqlite3_finalize(s->xst[i]);
+	if (s->ckpt)
+		sq_bulk(st, false);
 	sqlite3_close(s->db);      /* rolls back an open transaction */
 	vd_sq_zip_close(s);
 	free(s->src_copy);
@@ -1203,6 +1216,87 @@ static int sq_data_version(vd_store *st, uint64_t *out)
 	return VD_OK;
 }
 
+/* ---- bulk mode: checkpoints on a thread of their own ---- */
+
+struct vd_sq_ckpt {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool stop;
+	char path[4096];
+};
+
+#define CKPT_EVERY_MS 100
+
+static void *ckpt_main(void *arg)
+{
+	struct vd_sq_ckpt *k = arg;
+	sqlite3 *db = NULL;
+	if (sqlite3_open_v2(k->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		db = NULL;   /* no checkpoints from here: the writer's final one still runs */
+	}
+	pthread_mutex_lock(&k->mu);
+	while (!k->stop) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += CKPT_EVERY_MS * 1000000L;
+		ts.tv_sec += ts.tv_nsec / 1000000000L;
+		ts.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&k->cv, &k->mu, &ts);
+		if (k->stop || !db)
+			continue;
+		pthread_mutex_unlock(&k->mu);
+		/* copies what is committed; never waits for or blocks the writer */
+		sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_lock(&k->mu);
+	}
+	pthread_mutex_unlock(&k->mu);
+	sqlite3_close(db);
+	return NULL;
+}
+
+static int sq_bulk(vd_store *st, bool on)
+{
+	vd_sqlite *s = H(st);
+	if (s->memory || on == (s->ckpt != NULL))
+		return VD_OK;
+	if (on) {
+		const char *file = sqlite3_db_filename(s->db, "main");
+		struct vd_sq_ckpt *k = calloc(1, sizeof *k);
+		if (!k || !file || strlen(file) >= sizeof k->path) {
+			free(k);
+			return VD_OK;   /* bulk mode is only faster: without it all still works */
+		}
+		memcpy(k->path, file, strlen(file) + 1);
+		pthread_mutex_init(&k->mu, NULL);
+		pthread_cond_init(&k->cv, NULL);
+		if (pthread_create(&k->th, NULL, ckpt_main, k) != 0) {
+			pthread_mutex_destroy(&k->mu);
+			pthread_cond_destroy(&k->cv);
+			free(k);
+			return VD_OK;
+		}
+		s->ckpt = k;
+		sqlite3_wal_autocheckpoint(s->db, 0);
+		return VD_OK;
+	}
+	struct vd_sq_ckpt *k = s->ckpt;
+	pthread_mutex_lock(&k->mu);
+	k->stop = true;
+	pthread_cond_signal(&k->cv);
+	pthread_mutex_unlock(&k->mu);
+	pthread_join(k->th, NULL);
+	pthread_mutex_destroy(&k->mu);
+	pthread_cond_destroy(&k->cv);
+	free(k);
+	s->ckpt = NULL;
+	sqlite3_wal_autocheckpoint(s->db, 1000);   /* SQLite's default */
+	if (!in_tx(s))
+		sqlite3_wal_checkpoint_v2(s->db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return VD_OK;
+}
+
 static const vd_store_ops sqlite_ops = {
 	.record_hash = sq_record_hash,
 	.record_put_doc = sq_record_put_doc,
@@ -1288,6 +1382,7 @@ static const vd_store_ops sqlite_ops = {
 	.read_snapshot = vd_sq_read_snapshot,
 	.data_version = sq_data_version,
 	.write_epoch = sq_write_epoch,
+	.bulk = sq_bulk,
 };
 
 int vd_store_sqlite_open(const char *path, vd_store **out)

@@ -29,6 +29,7 @@ typedef struct {
 	char failed_msg[256];        /* ... with this message */
 	vd_sq_zip *zip;              /* document compression (sqlite_doc.c) */
 	struct vd_search_cache *search_cache;   /* the search fast path's memory (sqlite_search.c) */
+	struct vd_sq_ckpt *ckpt;     /* bulk mode's checkpoint thread (sqlite.c), NULL when off */
 } vd_sqlite;
 
 /* Prepare (once) and return a cached statement for sql (keyed by address). */
