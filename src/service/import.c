@@ -21,7 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BATCH 10000
+/* Records per transaction.  Bigger batches commit (and flush the staged
+ * full-text rows) less often: 40000 against 10000 took 300k NVD records
+ * from 19.5 to 18.7 s, peak RSS 83 to 125 MB.  A failed import rolls back
+ * the batch it was in; what was committed before stays (and re-imports as
+ * unchanged). */
+#define BATCH 40000
 
 typedef struct {
 	vd_service *svc;
