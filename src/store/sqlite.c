@@ -1385,8 +1385,19 @@ static const vd_store_ops sqlite_ops = {
 	.bulk = sq_bulk,
 };
 
+/* Once, before SQLite starts: no memory statistics, which take a global
+ * mutex around every allocation SQLite makes (vulnd never reads them).  If
+ * something started SQLite earlier, the call is refused and nothing changes. */
+static pthread_once_t sqlite_config_once = PTHREAD_ONCE_INIT;
+
+static void sqlite_config(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int vd_store_sqlite_open(const char *path, vd_store **out)
 {
+	pthread_once(&sqlite_config_once, sqlite_config);
 	if (!out)
 		return vd_error_set(VD_EINVAL, "store: vd_store_sqlite_open without an out pointer");
 	*out = NULL;
