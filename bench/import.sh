@@ -42,10 +42,12 @@ N=${BENCH_N:-300000}
 python3 bench/gen_nvd.py "$D" "$T/nvd.json" "$N" >/dev/null
 insize=$(du -k "$T/nvd.json" | cut -f1)
 "$VULND" -q --db "$T/s.db" db init
+sync   # the generator's writes reach the disk now, not during the first timed run
 /usr/bin/time -v "$VULND" -q --db "$T/s.db" import nvd2 "$T/nvd.json" >/dev/null 2>"$T/s.time" || true
 st=$(wall "$T/s.time" | awk -F: '{ if (NF == 3) print $1 * 3600 + $2 * 60 + $3; else print $1 * 60 + $2 }')
 srss=$(rss "$T/s.time")
 ssize=$(du -k "$T/s.db" | cut -f1)
+sync
 /usr/bin/time -v python3 bench/py_loader.py "$T/q.db" "$T/nvd.json" >"$T/q.out" 2>"$T/q.time"
 read qrec qt < "$T/q.out"
 qrss=$(rss "$T/q.time"); qsize=$(du -k "$T/q.db" | cut -f1)
