@@ -393,9 +393,10 @@ int vd_service_audit_bounds(vd_service *s, const vd_principal *who, vd_audit_bou
 int vd_service_audit_prune(vd_service *s, const vd_principal *who, const char *before, int64_t *removed);
 
 /* Keep up to bytes of published records' documents in memory for
- * vd_service_get_doc(VD_VIEW_PUBLIC) (0: no cache, the default).  The cache
- * is checked against the database's data version on every lookup, so it
- * never answers with stale data.  Replaces any earlier cache. */
+ * vd_service_get_doc(VD_VIEW_PUBLIC) (0: no cache, the default).  Writes by
+ * this process empty it before the next lookup; writes by other processes
+ * within 0.25 s (the data version is checked that often: doc_cache.c).
+ * Replaces any earlier cache. */
 int vd_service_set_cache(vd_service *s, size_t bytes);
 /* Lookups answered from such caches, and lookups they missed, over every
  * service handle of the process. */

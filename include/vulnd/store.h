@@ -467,9 +467,9 @@ typedef struct vd_store_ops {
 	 * no write lock.  VD_EINVAL inside another transaction. */
 	int (*read_snapshot)(vd_store *s, bool on);
 	/* A number that changes whenever the stored data may have changed,
-	 * whichever connection or process wrote it (this one included).  Cheap
-	 * enough to call before every cached read: caches of stored data keyed
-	 * to it are never stale.  Outside any transaction. */
+	 * whichever connection or process wrote it (this one included): a
+	 * cache of stored data keyed to it is fresh as of the call.  A database
+	 * round trip (SQLite: a few system calls).  Outside any transaction. */
 	int (*data_version)(vd_store *s, uint64_t *out);
 	/* A process-wide count of commits made through this backend by any
 	 * handle of this process: moves (after the data is visible) whenever
