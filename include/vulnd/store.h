@@ -472,8 +472,9 @@ typedef struct vd_store_ops {
 	 * round trip (SQLite: a few system calls).  Outside any transaction. */
 	int (*data_version)(vd_store *s, uint64_t *out);
 	/* A process-wide count of commits made through this backend by any
-	 * handle of this process: moves (after the data is visible) whenever
-	 * this process wrote.  An atomic load, no database round trip. */
+	 * handle of this process: moves whenever this process wrote (after the
+	 * data is visible for the store's own transactions; a lone autocommit
+	 * statement moves it just before).  An atomic load, no round trip. */
 	uint64_t (*write_epoch)(void);
 	/* Bulk writing (an import) begins (on) or ends (off).  SQLite: while
 	 * on, the write-ahead log is copied back into the database by a thread
