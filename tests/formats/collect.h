@@ -2,7 +2,11 @@
  * ../shared/data/<dir>/ with one format's converter, count what converts,
  * keep the records named in `want`, and small record predicates.
  * Define COLLECT_FMT (a vd_format) and COLLECT_SRC (its source name, also
- * the data directory) before including. */
+ * the data directory) before including.  A test whose documents convert
+ * otherwise (several records per document, the format found by content)
+ * defines COLLECT_OWN_ON_DOC and writes its on_doc after the include; keep()
+ * and part_bad() are the callbacks it hands to the converter.  The helpers
+ * are static inline: a test need not use them all. */
 #ifndef VD_TEST_COLLECT_H
 #define VD_TEST_COLLECT_H
 #include <jansson.h>
@@ -10,13 +14,41 @@
 #define MAXKEEP 16
 
 typedef struct {
-	long docs, records, bad, conv_bad, detected_other;
+	long docs, records, bad, conv_bad, part_bad, unsupported, detected_other;
 	const char *want[MAXKEEP];
 	vd_record *got[MAXKEEP];
 	char first_bad[600];
+	char last_where[600];
 } coll;
 
-static int on_doc(void *ctx, const vd_doc *d)
+/* A converted record: counted, checked, kept when wanted, else freed. */
+static inline int keep(void *ctx, vd_record *r)
+{
+	coll *c = ctx;
+	c->records++;
+	CHECK(vd_record_validate(r) == VD_OK);
+	for (int i = 0; i < MAXKEEP && c->want[i]; i++)
+		if (!c->got[i] && strcmp(c->want[i], r->id) == 0) {
+			c->got[i] = r;
+			return VD_OK;
+		}
+	vd_record_free(r);
+	return VD_OK;
+}
+
+/* A part of a document (one vulnerability of a CSAF advisory) refused. */
+static inline void part_bad(void *ctx, long index, const char *reason)
+{
+	coll *c = ctx;
+	c->part_bad++;
+	(void)index;
+	(void)reason;
+}
+
+#ifdef COLLECT_OWN_ON_DOC
+static int on_doc(void *ctx, const vd_doc *d);
+#else
+static inline int on_doc(void *ctx, const vd_doc *d)
 {
 	coll *c = ctx;
 	c->docs++;
@@ -28,17 +60,11 @@ static int on_doc(void *ctx, const vd_doc *d)
 			snprintf(c->first_bad, sizeof c->first_bad, "%s: %s", d->where, vd_error_msg());
 		return VD_OK;
 	}
-	c->records++;
-	for (int i = 0; i < MAXKEEP && c->want[i]; i++)
-		if (!c->got[i] && strcmp(c->want[i], r->id) == 0) {
-			c->got[i] = r;
-			return VD_OK;
-		}
-	vd_record_free(r);
-	return VD_OK;
+	return keep(c, r);
 }
+#endif
 
-static void on_bad(void *ctx, const char *where, const char *reason)
+static inline void on_bad(void *ctx, const char *where, const char *reason)
 {
 	coll *c = ctx;
 	if (!c->bad++)
@@ -46,7 +72,7 @@ static void on_bad(void *ctx, const char *where, const char *reason)
 }
 
 /* Walk ../shared/data/COLLECT_SRC/<file>, keeping the records named in want. */
-static coll walk(const char *file, const char **want)
+static inline coll walk(const char *file, const char **want)
 {
 	coll c;
 	memset(&c, 0, sizeof c);
@@ -65,7 +91,7 @@ static coll walk(const char *file, const char **want)
 	return c;
 }
 
-static vd_record *get(coll *c, const char *id)
+static inline vd_record *get(coll *c, const char *id)
 {
 	for (int i = 0; i < MAXKEEP && c->want[i]; i++)
 		if (strcmp(c->want[i], id) == 0)
@@ -73,13 +99,13 @@ static vd_record *get(coll *c, const char *id)
 	return NULL;
 }
 
-static void release(coll *c)
+static inline void release(coll *c)
 {
 	for (int i = 0; i < MAXKEEP; i++)
 		vd_record_free(c->got[i]);
 }
 
-static bool has_alias(const vd_record *r, const char *id)
+static inline bool has_alias(const vd_record *r, const char *id)
 {
 	for (size_t i = 0; i < r->n_aliases; i++)
 		if (strcmp(r->aliases[i].id, id) == 0 && strcmp(r->aliases[i].source, COLLECT_SRC) == 0)
@@ -87,7 +113,7 @@ static bool has_alias(const vd_record *r, const char *id)
 	return false;
 }
 
-static bool has_ref(const vd_record *r, const char *url)
+static inline bool has_ref(const vd_record *r, const char *url)
 {
 	for (size_t i = 0; i < r->n_refs; i++)
 		if (strcmp(r->refs[i].url, url) == 0)
@@ -95,7 +121,7 @@ static bool has_ref(const vd_record *r, const char *url)
 	return false;
 }
 
-static bool has_prov(const vd_record *r, const char *field)
+static inline bool has_prov(const vd_record *r, const char *field)
 {
 	for (size_t i = 0; i < r->n_prov; i++)
 		if (strcmp(r->prov[i].field, field) == 0 && strcmp(r->prov[i].source, COLLECT_SRC) == 0 &&
@@ -104,7 +130,7 @@ static bool has_prov(const vd_record *r, const char *field)
 	return false;
 }
 
-static bool starts(const char *s, const char *p)
+static inline bool starts(const char *s, const char *p)
 {
 	return s && strncmp(s, p, strlen(p)) == 0;
 }

@@ -6,37 +6,12 @@
 #include "vulnd/error.h"
 #include <jansson.h>
 
-#define MAXKEEP 8
+#define COLLECT_FMT VD_FMT_CSAF
+#define COLLECT_SRC "csaf"
+#define COLLECT_OWN_ON_DOC
+#include "formats/collect.h"
 
-typedef struct {
-	long docs, records, bad, conv_bad, part_bad;
-	const char *want[MAXKEEP];
-	vd_record *got[MAXKEEP];
-	char first_bad[600];
-} coll;
-
-static int keep(void *ctx, vd_record *r)
-{
-	coll *c = ctx;
-	c->records++;
-	CHECK(vd_record_validate(r) == VD_OK);
-	for (int i = 0; i < MAXKEEP && c->want[i]; i++)
-		if (!c->got[i] && strcmp(c->want[i], r->id) == 0) {
-			c->got[i] = r;
-			return VD_OK;
-		}
-	vd_record_free(r);
-	return VD_OK;
-}
-
-static void part_bad(void *ctx, long index, const char *reason)
-{
-	coll *c = ctx;
-	c->part_bad++;
-	(void)index;
-	(void)reason;
-}
-
+/* Found by content; one record per vulnerability. */
 static int on_doc(void *ctx, const vd_doc *d)
 {
 	coll *c = ctx;
@@ -48,45 +23,7 @@ static int on_doc(void *ctx, const vd_doc *d)
 	return VD_OK;
 }
 
-static void on_bad(void *ctx, const char *where, const char *reason)
-{
-	coll *c = ctx;
-	if (!c->bad++)
-		snprintf(c->first_bad, sizeof c->first_bad, "%s: %s", where, reason);
-}
-
-static coll walk(const char *rel, const char **want)
-{
-	coll c;
-	memset(&c, 0, sizeof c);
-	for (int i = 0; want && want[i] && i < MAXKEEP; i++)
-		c.want[i] = want[i];
-	const char *sh = vt_shared();
-	CHECK(sh != NULL);
-	if (!sh)
-		return c;
-	char path[8300];
-	snprintf(path, sizeof path, "%.4096s/data/csaf/%.4096s", sh, rel);
-	vd_input_sink s = {on_doc, on_bad, NULL, &c};
-	CHECK_INT(vd_input_walk(path, &s), VD_OK);
-	return c;
-}
-
-static vd_record *get(coll *c, const char *id)
-{
-	for (int i = 0; i < MAXKEEP && c->want[i]; i++)
-		if (strcmp(c->want[i], id) == 0)
-			return c->got[i];
-	return NULL;
-}
-
-static void release(coll *c)
-{
-	for (int i = 0; i < MAXKEEP; i++)
-		vd_record_free(c->got[i]);
-}
-
-static bool has_ref(const vd_record *r, const char *url, const char *type)
+static bool has_ref_type(const vd_record *r, const char *url, const char *type)
 {
 	for (size_t i = 0; i < r->n_refs; i++)
 		if (strcmp(r->refs[i].url, url) == 0)
@@ -94,7 +31,7 @@ static bool has_ref(const vd_record *r, const char *url, const char *type)
 	return false;
 }
 
-static bool has_prov(const vd_record *r, const char *field)
+static bool has_csaf_prov(const vd_record *r, const char *field)
 {
 	for (size_t i = 0; i < r->n_prov; i++)
 		if (strcmp(r->prov[i].field, field) == 0 && strcmp(r->prov[i].source, "csaf") == 0)
@@ -157,8 +94,8 @@ static void t_bsi(void)
 	CHECK_STR(r->credits[0].name, "Damian Pfammatter");
 	CHECK_INT(r->n_aliases, 2);       /* id + advisory id; the GitHub issue id is not a vulnerability id */
 	CHECK(r->source_key != NULL);     /* stored per advisory, so another vendor's advisory doesn't replace it */
-	CHECK(has_prov(r, "affected"));
-	CHECK(has_prov(r, "title.en"));
+	CHECK(has_csaf_prov(r, "affected"));
+	CHECK(has_csaf_prov(r, "title.en"));
 	release(&c);
 }
 
@@ -203,7 +140,7 @@ static void t_redhat(void)
 	CHECK_INT(r->n_affected, 0);      /* only "fixed" products */
 	REQUIRE(r->n_credits == 1);
 	CHECK_STR(r->credits[0].name, "Grzegorz Sobański");
-	CHECK(has_ref(r, "https://github.com/keycloak/keycloak/issues/9247", "web"));
+	CHECK(has_ref_type(r, "https://github.com/keycloak/keycloak/issues/9247", "web"));
 	CHECK(r->solution.en && strncmp(r->solution.en, "vendor_fix: Before applying the update", 38) == 0);
 	release(&c);
 }
@@ -227,9 +164,9 @@ static void t_cisa(void)
 	CHECK(r->affected[0].vers == NULL);   /* "0 < 9.8.12" is not a vers: string */
 	CHECK_STR(r->solution.en, "vendor_fix: Fixed in 9.8.12.");   /* the same remediation twice → once */
 	CHECK_INT(r->n_credits, 2);
-	CHECK(has_ref(r, "https://raw.githubusercontent.com/cisagov/CSAF/develop/csaf_files/IT/white/2024/va-24-262-01.json",
+	CHECK(has_ref_type(r, "https://raw.githubusercontent.com/cisagov/CSAF/develop/csaf_files/IT/white/2024/va-24-262-01.json",
 	              "advisory"));
-	CHECK(has_ref(r, "https://dontvacuum.me/bugs/pf/", "web"));
+	CHECK(has_ref_type(r, "https://dontvacuum.me/bugs/pf/", "web"));
 	REQUIRE(r->n_scores == 1);
 	CHECK(r->scores[0].base == 8.8);
 	release(&c);

@@ -6,29 +6,12 @@
 #include "vulnd/error.h"
 #include <jansson.h>
 
-#define MAXKEEP 8
+#define COLLECT_FMT VD_FMT_NVD2
+#define COLLECT_SRC "nvd2"
+#define COLLECT_OWN_ON_DOC
+#include "formats/collect.h"
 
-typedef struct {
-	long docs, records, bad, unsupported, conv_bad;
-	const char *want[MAXKEEP];
-	vd_record *got[MAXKEEP];
-	char first_bad[600];
-	char last_where[600];
-} coll;
-
-static int keep(void *ctx, vd_record *r)
-{
-	coll *c = ctx;
-	c->records++;
-	for (int i = 0; i < MAXKEEP && c->want[i]; i++)
-		if (!c->got[i] && strcmp(c->want[i], r->id) == 0) {
-			c->got[i] = r;
-			return VD_OK;
-		}
-	vd_record_free(r);
-	return VD_OK;
-}
-
+/* Found by content; another NVD API is counted apart (unsupported). */
 static int on_doc(void *ctx, const vd_doc *d)
 {
 	coll *c = ctx;
@@ -42,46 +25,6 @@ static int on_doc(void *ctx, const vd_doc *d)
 	else if (rc && !c->conv_bad++)
 		snprintf(c->first_bad, sizeof c->first_bad, "%s: %s", d->where, vd_error_msg());
 	return VD_OK;
-}
-
-static void on_bad(void *ctx, const char *where, const char *reason)
-{
-	coll *c = ctx;
-	if (!c->bad++)
-		snprintf(c->first_bad, sizeof c->first_bad, "%s: %s", where, reason);
-}
-
-static coll walk(const char *rel, const char **want)
-{
-	coll c;
-	memset(&c, 0, sizeof c);
-	for (int i = 0; want && want[i] && i < MAXKEEP; i++)
-		c.want[i] = want[i];
-	const char *sh = vt_shared();
-	CHECK(sh != NULL);
-	if (!sh)
-		return c;
-	char path[8300];
-	snprintf(path, sizeof path, "%.4096s/data/nvd2/%.4096s", sh, rel);
-	vd_input_sink s = {on_doc, on_bad, NULL, &c};
-	CHECK_INT(vd_input_walk(path, &s), VD_OK);
-	if (c.bad || c.conv_bad)
-		fprintf(stderr, "  %s: first problem: %s\n", rel, c.first_bad);
-	return c;
-}
-
-static vd_record *get(coll *c, const char *id)
-{
-	for (int i = 0; i < MAXKEEP && c->want[i]; i++)
-		if (strcmp(c->want[i], id) == 0)
-			return c->got[i];
-	return NULL;
-}
-
-static void release(coll *c)
-{
-	for (int i = 0; i < MAXKEEP; i++)
-		vd_record_free(c->got[i]);
 }
 
 static const vd_score *score(const vd_record *r, const char *version, const char *source)
@@ -107,14 +50,6 @@ static void check_event(const vd_range *g, size_t i, vd_event_kind k, const char
 		return;
 	CHECK_STR(vd_event_kind_name(g->events[i].kind), vd_event_kind_name(k));
 	CHECK_STR(g->events[i].value, v);
-}
-
-static bool has_prov(const vd_record *r, const char *field)
-{
-	for (size_t i = 0; i < r->n_prov; i++)
-		if (strcmp(r->prov[i].field, field) == 0 && strcmp(r->prov[i].source, "nvd2") == 0)
-			return true;
-	return false;
 }
 
 /* Item counts per file (SOURCES.md); wrappers are never values of their own. */
