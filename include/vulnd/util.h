@@ -56,8 +56,10 @@ int vd_parse_long(const char *s, long min, long max, long *out);
 /* Copy at most size-1 bytes and NUL-terminate; returns strlen(src). */
 size_t vd_strlcpy(char *dst, const char *src, size_t size);
 
-/* FNV-1a 64 of n bytes as 16 lower-case hex digits + NUL: a change
- * detector (content hashes, ETags), not a cryptographic digest. */
+/* FNV-1a 64 of n bytes: a change detector and hash-table key, not a
+ * cryptographic digest. */
+uint64_t vd_hash64(const void *p, size_t n);
+/* The same as 16 lower-case hex digits + NUL (content hashes, ETags). */
 void vd_hash64_hex(const void *p, size_t n, char out[17]);
 
 /* ---- time (UTC only) ---- */

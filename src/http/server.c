@@ -85,9 +85,7 @@ static int rl_take(rate_limiter *rl, const unsigned char addr[16])
 {
 	if (rl->rate <= 0 || !rl->slots)
 		return 0;
-	uint32_t h = 2166136261u;
-	for (int i = 0; i < 16; i++)
-		h = (h ^ addr[i]) * 16777619u;
+	uint32_t h = (uint32_t)vd_hash64(addr, 16);
 	int64_t t = now_ns();
 	int wait = 0;
 	pthread_mutex_lock(&rl->mu);
@@ -180,14 +178,6 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	return cr;
 }
 
-static uint64_t fnv(const char *p, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 0x100000001b3ULL;
-	return h;
-}
-
 /* Does If-None-Match (a list of tags, or *) name etag?  Weak comparison. */
 static bool etag_matches(const char *inm, const char *etag)
 {
@@ -265,7 +255,7 @@ static enum MHD_Result respond(server *sv, struct MHD_Connection *c, conn_req *c
 	if (rq->status == 0)
 		vd_http_error(rq, 500, "internal", "handler gave no answer");
 	if (cacheable && !rq->etag[0])
-		snprintf(rq->etag, sizeof rq->etag, "\"%016llx\"", (unsigned long long)fnv(rq->out.data ? rq->out.data : "",
+		snprintf(rq->etag, sizeof rq->etag, "\"%016llx\"", (unsigned long long)vd_hash64(rq->out.data ? rq->out.data : "",
 		                                                                           rq->out.len));
 	bool not_modified = cacheable &&
 	                    etag_matches(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH),

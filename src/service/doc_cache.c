@@ -103,10 +103,8 @@ void vd_doc_cache_counts(uint64_t *hits, uint64_t *misses)
 
 static uint64_t key_hash(const char *key)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
-		h = (h ^ *p) * 0x100000001b3ULL;
-	return h ^ (h >> 29);
+	uint64_t h = vd_hash64(key, strlen(key));
+	return h ^ (h >> 29);   /* the low bits pick the bucket */
 }
 
 /* The entry holding key, or NULL. */

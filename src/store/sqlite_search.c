@@ -841,10 +841,8 @@ typedef struct {
 
 static uint32_t str_hash(const char *p)
 {
-	uint32_t h = 2166136261u;
-	for (; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	return h;
+	uint64_t h = vd_hash64(p, strlen(p));
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 /* id of t (added if new), UINT32_MAX on no memory */

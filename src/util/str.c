@@ -89,7 +89,7 @@ size_t vd_strlcpy(char *dst, const char *src, size_t size)
 	return n;
 }
 
-void vd_hash64_hex(const void *p, size_t n, char out[17])
+uint64_t vd_hash64(const void *p, size_t n)
 {
 	const unsigned char *s = p;
 	uint64_t h = 0xcbf29ce484222325ULL;
@@ -97,5 +97,10 @@ void vd_hash64_hex(const void *p, size_t n, char out[17])
 		h ^= s[i];
 		h *= 0x100000001b3ULL;
 	}
-	snprintf(out, 17, "%016llx", (unsigned long long)h);
+	return h;
+}
+
+void vd_hash64_hex(const void *p, size_t n, char out[17])
+{
+	snprintf(out, 17, "%016llx", (unsigned long long)vd_hash64(p, n));
 }
