@@ -249,6 +249,15 @@ static uint64_t sq_write_epoch(void)
 	return atomic_load_explicit(&write_epoch, memory_order_acquire);
 }
 
+/* COMMIT, and on success what follows every explicit commit. */
+static int commit_tx(vd_sqlite *s)
+{
+	int rc = run(s, ST_COMMIT, "commit");
+	if (rc == VD_OK)
+		on_commit(s);
+	return rc;
+}
+
 static int op_begin(vd_sqlite *s, bool *own)
 {
 	*own = !in_tx(s);
@@ -264,11 +273,8 @@ static int op_end(vd_sqlite *s, bool own, int ret)
 		}
 		return ret;
 	}
-	if (ret == VD_OK && (ret = vd_sq_search_flush(s)) == VD_OK &&
-	    (ret = run(s, ST_COMMIT, "commit")) == VD_OK) {
-		on_commit(s);
+	if (ret == VD_OK && (ret = vd_sq_search_flush(s)) == VD_OK && (ret = commit_tx(s)) == VD_OK)
 		return VD_OK;
-	}
 	/* Keep the first error message.  SQLite may already have rolled back. */
 	if (in_tx(s))
 		run_raw(s, ST_ROLLBACK);
@@ -455,9 +461,7 @@ static int sq_commit(vd_store *st)
 		vd_sq_search_rolled_back(s);
 		return rc;
 	}
-	if ((rc = run(s, ST_COMMIT, "commit")) == VD_OK)
-		on_commit(s);
-	return rc;
+	return commit_tx(s);
 }
 
 static int sq_rollback(vd_store *st)

@@ -90,29 +90,46 @@ static void forget_cdict(vd_sq_zip *z)
 /* ---- dictionaries in the table ---- */
 
 static const char SQL_DICT_NEWEST[] = "SELECT id, dict FROM zdicts ORDER BY rowid DESC LIMIT 1";
-static const char SQL_DICT_GET[] = "SELECT dict FROM zdicts WHERE id = ?1";
+static const char SQL_DICT_GET[] = "SELECT id, dict FROM zdicts WHERE id = ?1";
 static const char SQL_DICT_ADD[] = "INSERT OR IGNORE INTO zdicts(id, dict, created)"
                                    " VALUES(?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
+
+/* The dictionary stored under id (0: the newest one) made ready to
+ * compress with (cd) or to decompress with (dd; one of the two is NULL);
+ * *got its id, 0 when there is none. */
+static int load_dict(vd_sqlite *s, unsigned id, ZSTD_CDict **cd, ZSTD_DDict **dd, unsigned *got)
+{
+	sqlite3_stmt *q;
+	*got = 0;
+	int rc = vd_sq_prep(s, id ? SQL_DICT_GET : SQL_DICT_NEWEST, &q);
+	if (rc)
+		return rc;
+	if (id)
+		sqlite3_bind_int64(q, 1, (sqlite3_int64)id);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		const void *d = sqlite3_column_blob(q, 1);
+		int n = sqlite3_column_bytes(q, 1);
+		bool made = false;
+		if (d && n > 0 && cd)
+			made = (*cd = ZSTD_createCDict(d, (size_t)n, VD_ZIP_LEVEL)) != NULL;
+		else if (d && n > 0 && dd)
+			made = (*dd = ZSTD_createDDict(d, (size_t)n)) != NULL;
+		if (made)
+			*got = (unsigned)sqlite3_column_int64(q, 0);
+		rc = SQLITE_DONE;
+	}
+	return vd_sq_done(s, q, rc, "reading a document dictionary");
+}
 
 /* The newest stored dictionary becomes the one to write with (none: none). */
 static int look_for_cdict(vd_sqlite *s)
 {
 	vd_sq_zip *z = s->zip;
-	sqlite3_stmt *q;
 	z->looked = true;
-	int rc = vd_sq_prep(s, SQL_DICT_NEWEST, &q);
-	if (rc)
-		return rc;
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		const void *d = sqlite3_column_blob(q, 1);
-		int n = sqlite3_column_bytes(q, 1);
-		z->cdict = d && n > 0 ? ZSTD_createCDict(d, (size_t)n, VD_ZIP_LEVEL) : NULL;
-		z->cdict_id = z->cdict ? (unsigned)sqlite3_column_int64(q, 0) : 0;
-		z->trained = z->cdict != NULL;
-		rc = SQLITE_DONE;
-	}
-	return vd_sq_done(s, q, rc, "reading the document dictionary");
+	int rc = load_dict(s, 0, &z->cdict, NULL, &z->cdict_id);
+	z->trained = z->cdict != NULL;
+	return rc;
 }
 
 static void drop_samples(vd_sq_zip *z)
@@ -151,19 +168,9 @@ static int train(vd_sqlite *s)
 		return rc;
 	/* Use what the table holds under that id (another process may have
 	 * stored a different dictionary under the same id first). */
-	if ((rc = vd_sq_prep(s, SQL_DICT_GET, &q)))
-		return rc;
-	sqlite3_bind_int64(q, 1, (sqlite3_int64)id);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		const void *d = sqlite3_column_blob(q, 0);
-		int dn = sqlite3_column_bytes(q, 0);
-		z->cdict = d && dn > 0 ? ZSTD_createCDict(d, (size_t)dn, VD_ZIP_LEVEL) : NULL;
-		z->cdict_id = z->cdict ? id : 0;
-		z->cdict_pending = z->cdict != NULL;
-		rc = SQLITE_DONE;
-	}
-	return vd_sq_done(s, q, rc, "reading the document dictionary");
+	rc = load_dict(s, id, &z->cdict, NULL, &z->cdict_id);
+	z->cdict_pending = z->cdict != NULL;
+	return rc;
 }
 
 static void add_sample(vd_sq_zip *z, const char *doc, size_t n)
@@ -216,19 +223,9 @@ static ZSTD_DDict *ddict(vd_sqlite *s, unsigned id)
 	for (size_t i = 0; i < z->n_dd; i++)
 		if (z->dd[i].id == id)
 			return z->dd[i].dd;
-	sqlite3_stmt *q;
-	if (vd_sq_prep(s, SQL_DICT_GET, &q))
-		return NULL;
-	sqlite3_bind_int64(q, 1, (sqlite3_int64)id);
 	ZSTD_DDict *dd = NULL;
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		const void *d = sqlite3_column_blob(q, 0);
-		int n = sqlite3_column_bytes(q, 0);
-		dd = d && n > 0 ? ZSTD_createDDict(d, (size_t)n) : NULL;
-		rc = SQLITE_DONE;
-	}
-	vd_sq_done(s, q, rc, "reading a document dictionary");
+	unsigned got;
+	load_dict(s, id, NULL, &dd, &got);
 	if (!dd) {
 		vd_error_set(VD_EIO, "store: a document was compressed with dictionary %u, which this database "
 		             "does not hold (zdicts)", id);
