@@ -220,6 +220,23 @@ static int one_row(vd_sqlite *s, sqlite3_stmt *q, const char *what,
 	return r2 ? r2 : VD_ENOTFOUND;
 }
 
+/* One row found by a text key (key_sql, when key is not NULL) or by row id
+ * (id_sql), read by fn as in one_row. */
+static int row_by_key_or_id(vd_sqlite *s, const char *key_sql, const char *id_sql, const char *key, int64_t id,
+                            const char *what, void (*fn)(sqlite3_stmt *q, void *out, void *extra), void *out,
+                            void *extra)
+{
+	sqlite3_stmt *q;
+	int rc = vd_sq_prep(s, key ? key_sql : id_sql, &q);
+	if (rc)
+		return rc;
+	if (key)
+		vd_sq_bind_text(q, 1, key);
+	else
+		sqlite3_bind_int64(q, 1, id);
+	return one_row(s, q, what, fn, out, extra);
+}
+
 static void user_row(sqlite3_stmt *q, void *out, void *extra) { read_user(q, out, extra); }
 static void org_row(sqlite3_stmt *q, void *out, void *extra) { (void)extra; read_org(q, out); }
 static void token_row(sqlite3_stmt *q, void *out, void *extra) { (void)extra; read_token(q, out); }
@@ -260,16 +277,7 @@ int vd_sq_user_add(vd_store *st, const vd_user_info *u, const char *pw_hash, int
 
 int vd_sq_user_get(vd_store *st, const char *name, int64_t id, vd_user_info *out, char *pw_hash)
 {
-	vd_sqlite *s = H(st);
-	sqlite3_stmt *q;
-	int rc = vd_sq_prep(s, name ? SQL_USER_BY_NAME : SQL_USER_BY_ID, &q);
-	if (rc)
-		return rc;
-	if (name)
-		vd_sq_bind_text(q, 1, name);
-	else
-		sqlite3_bind_int64(q, 1, id);
-	return one_row(s, q, "user_get", user_row, out, pw_hash);
+	return row_by_key_or_id(H(st), SQL_USER_BY_NAME, SQL_USER_BY_ID, name, id, "user_get", user_row, out, pw_hash);
 }
 
 int vd_sq_user_list(vd_store *st, int (*cb)(void *ctx, const vd_user_info *u), void *ctx)
@@ -334,16 +342,7 @@ int vd_sq_org_add(vd_store *st, const vd_org_info *o, int64_t *id)
 
 int vd_sq_org_get(vd_store *st, const char *name, int64_t id, vd_org_info *out)
 {
-	vd_sqlite *s = H(st);
-	sqlite3_stmt *q;
-	int rc = vd_sq_prep(s, name ? SQL_ORG_BY_NAME : SQL_ORG_BY_ID, &q);
-	if (rc)
-		return rc;
-	if (name)
-		vd_sq_bind_text(q, 1, name);
-	else
-		sqlite3_bind_int64(q, 1, id);
-	return one_row(s, q, "org_get", org_row, out, NULL);
+	return row_by_key_or_id(H(st), SQL_ORG_BY_NAME, SQL_ORG_BY_ID, name, id, "org_get", org_row, out, NULL);
 }
 
 static int org_rows(vd_sqlite *s, const char *sql, const char *arg,
@@ -496,16 +495,7 @@ int vd_sq_token_add(vd_store *st, const vd_token_info *t, const char *hash, int6
 
 int vd_sq_token_get(vd_store *st, const char *hash, int64_t id, vd_token_info *out)
 {
-	vd_sqlite *s = H(st);
-	sqlite3_stmt *q;
-	int rc = vd_sq_prep(s, hash ? SQL_TOKEN_BY_HASH : SQL_TOKEN_BY_ID, &q);
-	if (rc)
-		return rc;
-	if (hash)
-		vd_sq_bind_text(q, 1, hash);
-	else
-		sqlite3_bind_int64(q, 1, id);
-	return one_row(s, q, "token_get", token_row, out, NULL);
+	return row_by_key_or_id(H(st), SQL_TOKEN_BY_HASH, SQL_TOKEN_BY_ID, hash, id, "token_get", token_row, out, NULL);
 }
 
 int vd_sq_token_list(vd_store *st, int64_t user_id, int (*cb)(void *ctx, const vd_token_info *t), void *ctx)
